@@ -1,0 +1,182 @@
+"""The clinic's people and places: users, locations, rooms, practitioners, patients."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Emails are stored lower-case; people type them any way.
+        return self.get(email__iexact=username or "")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: patients and staff. Roles are Django groups (clinic.roles)."""
+
+    email = models.EmailField("email address", unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("admin access", default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="clinic_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/London).") from exc
+
+
+def default_time_zone() -> str:
+    return settings.CLINIC_TIME_ZONE
+
+
+class Location(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    address = models.TextField()
+    phone = models.CharField(max_length=40, blank=True)
+    timezone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    is_active = models.BooleanField(default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staff_locations",
+        help_text="Reception and other staff who run this location's diary.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Room(models.Model):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=80)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["location", "name"]
+        constraints = [models.UniqueConstraint(fields=["location", "name"], name="clinic_room_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location})"
+
+
+class Practitioner(models.Model):
+    class RegistrationBody(models.TextChoices):
+        GMC = "GMC", "General Medical Council"
+        NMC = "NMC", "Nursing and Midwifery Council"
+        GDC = "GDC", "General Dental Council"
+        GPHC = "GPhC", "General Pharmaceutical Council"
+        HCPC = "HCPC", "Health and Care Professions Council"
+        OTHER = "OTHER", "Other"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner")
+    display_name = models.CharField(max_length=120)
+    registration_body = models.CharField(max_length=8, choices=RegistrationBody.choices)
+    registration_number = models.CharField(max_length=40)
+    locations = models.ManyToManyField(Location, related_name="practitioners", blank=True)
+    is_active = models.BooleanField(default=True)
+    # The treatments they perform: Treatment.practitioners (related name "treatments"), kept on
+    # the treatments side because clinic must not import treatments (see DESIGN.md).
+
+    class Meta:
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_body", "registration_number"], name="clinic_practitioner_unique_registration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Patient(models.Model):
+    """A person the clinic treats. `user` is empty for phone and walk-in patients."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="patient"
+    )
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(Lower("last_name"), Lower("first_name"), name="clinic_patient_name_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        had_birthday = (day.month, day.day) >= (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - (0 if had_birthday else 1)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from clinic.health import OK, health
+from clinic.models import Location
+from clinic.roles import STAFF_ROLES, role_required
+from treatments.models import Treatment
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    parts = health()
+    status = 200 if all(value == OK for value in parts.values()) else 503
+    return JsonResponse(parts, status=status)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    treatments = Treatment.objects.active().prefetch_related("areas")
+    return render(request, "clinic/home.html", {"treatments": treatments})
+
+
+@role_required(*STAFF_ROLES)
+def staff_home(request: HttpRequest) -> HttpResponse:
+    locations = Location.objects.filter(Q(staff=request.user) | Q(practitioners__user=request.user)).distinct()
+    return render(request, "clinic/staff_home.html", {"locations": locations})

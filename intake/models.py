@@ -1,0 +1,1 @@
+"""Intake questionnaire, consent and screening (see the intake issue)."""

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from clinic.roles import Role, user_set_roles
+from tests.factories import UserFactory
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL (set DATABASE_URL=postgres://...; .ci/run does): exclusion constraints and row locks"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Hashing cost is irrelevant to what the tests check; the real hasher stays in production.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user_with(role: Role, **kwargs):
+    user = UserFactory(**kwargs)
+    user_set_roles(user=user, roles=[role])
+    return user
+
+
+@pytest.fixture
+def patient_user(db):
+    return _user_with(Role.PATIENT)
+
+
+@pytest.fixture
+def reception_user(db):
+    return _user_with(Role.RECEPTION)
+
+
+@pytest.fixture
+def practitioner_user(db):
+    return _user_with(Role.PRACTITIONER)
+
+
+@pytest.fixture
+def manager_user(db):
+    return _user_with(Role.MANAGER)
