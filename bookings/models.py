@@ -1,11 +1,17 @@
-"""The diary: practitioners' working hours (and, with the availability issue, appointments)."""
+"""The diary: working hours, time off, closures, booking rules and appointments."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from clinic.models import Location, Practitioner
+from bookings import availability
+from clinic.models import Location, Patient, Practitioner, Room
+from treatments.models import Area, Treatment
 
 
 class Weekday(models.IntegerChoices):
@@ -59,3 +65,200 @@ class WorkingHours(models.Model):
             )
             if clash:
                 raise ValidationError(f"This overlaps another block of the same day: {clash}.")
+
+
+class TimeOff(models.Model):
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")), name="bookings_timeoff_order")
+        ]
+        indexes = [models.Index(fields=["practitioner", "start"], name="bookings_timeoff_prac_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} off {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError({"end": "Time off must end after it starts."})
+
+
+class LocationClosure(models.Model):
+    """Whole local days a location is closed (bank holidays, refurbishment)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_day__lte=models.F("last_day")), name="bookings_closure_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} closed {self.first_day} to {self.last_day}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.first_day and self.last_day and self.first_day > self.last_day:
+            raise ValidationError({"last_day": "The last day cannot be before the first day."})
+
+
+class BookingRules(models.Model):
+    """The clinic's booking rules: one row, edited by a clinic manager in the admin."""
+
+    slot_granularity_minutes = models.PositiveSmallIntegerField(default=15)
+    min_notice_hours = models.PositiveSmallIntegerField(default=12)
+    horizon_days = models.PositiveSmallIntegerField(default=90)
+    buffer_minutes = models.PositiveSmallIntegerField(default=10, help_text="Kept free after every appointment.")
+    cancellation_cutoff_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Patients cannot cancel or move online later than this before the appointment."
+    )
+    numbing_cream_minutes = models.PositiveSmallIntegerField(
+        default=30, help_text="Added to a visit when the patient opts for numbing cream."
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "booking rules"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="bookings_rules_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(slot_granularity_minutes__gte=5, horizon_days__gte=1),
+                name="bookings_rules_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Booking rules"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(RULES_CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> BookingRules:
+        """The rules, from the cache when possible (they are read by every availability search)."""
+        rules = cache.get(RULES_CACHE_KEY)
+        if rules is None:
+            rules, _ = cls.objects.get_or_create(pk=1)
+            cache.set(RULES_CACHE_KEY, rules, 300)
+        return rules
+
+    def as_availability_rules(self) -> availability.Rules:
+        return availability.Rules(
+            granularity=timedelta(minutes=self.slot_granularity_minutes),
+            min_notice=timedelta(hours=self.min_notice_hours),
+            horizon=timedelta(days=self.horizon_days),
+            buffer=timedelta(minutes=self.buffer_minutes),
+        )
+
+    @property
+    def cancellation_cutoff(self) -> timedelta:
+        return timedelta(hours=self.cancellation_cutoff_hours)
+
+
+RULES_CACHE_KEY = "bookings:rules:v1"
+# No appointment is longer than this; availability searches look back this far for
+# appointments that started before the window and still run into it.
+MAX_APPOINTMENT = timedelta(hours=8)
+
+
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def active(self) -> AppointmentQuerySet:
+        return self.filter(status__in=Appointment.ACTIVE_STATUSES)
+
+    def overlapping(self, start: datetime, end: datetime) -> AppointmentQuerySet:
+        # The start__gte bound lets the (practitioner_id, start) index do the work.
+        return self.filter(start__lt=end, end__gt=start, start__gte=start - MAX_APPOINTMENT)
+
+    def for_patient_user(self, user) -> AppointmentQuerySet:
+        return self.filter(patient__user=user)
+
+
+class Appointment(models.Model):
+    class Kind(models.TextChoices):
+        TREATMENT = "treatment", "Treatment session"
+        CONSULTATION = "consultation", "Consultation"
+        MAINTENANCE = "maintenance", "Maintenance"
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        ARRIVED = "arrived", "Arrived"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    # Statuses that hold the practitioner and the room (the exclusion constraints' condition).
+    ACTIVE_STATUSES = (Status.BOOKED, Status.ARRIVED, Status.COMPLETED)
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="appointments")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    numbing_cream = models.BooleanField(default=False)
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    is_override = models.BooleanField(
+        default=False, help_text="Booked by reception over a conflict; exempt from the no-overlap rule."
+    )
+    override_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["practitioner", "start"], name="bookings_appt_prac_start_idx"),
+            models.Index(fields=["room", "start"], name="bookings_appt_room_start_idx"),
+            models.Index(fields=["location", "start"], name="bookings_appt_loc_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="bookings_appt_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["booked", "arrived", "completed", "cancelled", "no_show"]),
+                name="bookings_appt_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_override=False) | ~models.Q(override_reason=""),
+                name="bookings_appt_override_has_reason",
+            ),
+            # The no-overlap exclusion constraints are PostgreSQL-only and live in migration
+            # 0003 (they cannot be declared here without breaking SQLite's table rebuilds).
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.treatment} for {self.patient} at {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start

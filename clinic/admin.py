@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import Location, Patient, Practitioner, Room, User
+from clinic.models import AuditEvent, Location, Patient, Practitioner, Room, User
 
 
 @admin.register(User)
@@ -54,3 +54,22 @@ class PatientAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "date_of_birth", "email", "phone"]
     search_fields = ["last_name", "first_name", "email", "phone"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Append-only: nobody adds, changes or deletes audit rows here."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "patient", "address"]
+    list_filter = ["action", "object_type"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "patient"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -180,3 +180,43 @@ class Patient(models.Model):
     def age_on(self, day: date) -> int:
         had_birthday = (day.month, day.day) >= (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - (0 if had_birthday else 1)
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):  # type: ignore[override]
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One audited action. Append-only: the application never updates or deletes a row."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="clinic_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")

@@ -3,13 +3,28 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from bookings import api as booking_api
 from bookings import views as booking_views
+from clinic import api as clinic_api
 from clinic import views
 from treatments import api as treatment_api
 from treatments import views as treatment_views
 
 api_patterns = [
+    path("auth/token/", clinic_api.TokenView.as_view(), name="api-token"),
     path("treatments/", treatment_api.TreatmentListView.as_view(), name="api-treatments"),
+    path("locations/", booking_api.LocationListView.as_view(), name="api-locations"),
+    path("practitioners/", booking_api.PractitionerListView.as_view(), name="api-practitioners"),
+    path("availability/", booking_api.AvailabilityView.as_view(), name="api-availability"),
+    path("appointments/", booking_api.AppointmentListCreateView.as_view(), name="api-appointments"),
+    path("appointments/<int:pk>/", booking_api.AppointmentDetailView.as_view(), name="api-appointment"),
+    path("appointments/<int:pk>/cancel/", booking_api.AppointmentCancelView.as_view(), name="api-appointment-cancel"),
+    path(
+        "appointments/<int:pk>/reschedule/",
+        booking_api.AppointmentRescheduleView.as_view(),
+        name="api-appointment-reschedule",
+    ),
+    path("appointments/<int:pk>/status/", booking_api.AppointmentStatusView.as_view(), name="api-appointment-status"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,358 @@
+"""The only writers of appointments: book, cancel, reschedule, change status.
+
+Each validates, writes inside one transaction, and records an audit event there. Two guards
+stop a double booking: the availability check below (which also applies working hours,
+buffers and notice), and, on PostgreSQL, the exclusion constraints that catch the race two
+requests can still run between check and insert. On SQLite, IMMEDIATE transactions take the
+write lock at BEGIN, so check-then-insert cannot interleave.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bookings import availability as av
+from bookings.diary import availability_search, diary_load, visit_length
+from bookings.models import Appointment, BookingRules
+from clinic.audit import audit_record
+from clinic.errors import Conflict
+from clinic.models import Location, Patient, Practitioner, Room
+from clinic.roles import Role, has_role, is_staff_member
+from treatments.models import Area, Treatment
+
+Status = Appointment.Status
+
+# Allowed status changes. Completed, cancelled and no-show are final: a mistaken no-show is
+# rebooked, not revived, so the slot it released is never silently taken back.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.BOOKED: frozenset({Status.ARRIVED, Status.CANCELLED, Status.NO_SHOW}),
+    Status.ARRIVED: frozenset({Status.COMPLETED, Status.CANCELLED, Status.BOOKED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.NO_SHOW: frozenset(),
+}
+ALTERNATIVES = 5
+
+
+class SlotUnavailable(Conflict):
+    code = "slot_unavailable"
+
+    def __init__(self, message: str, alternatives: list[av.Slot] | None = None) -> None:
+        super().__init__(message)
+        self.alternatives = alternatives or []
+
+    def payload(self) -> dict[str, Any]:
+        return {**super().payload(), "alternatives": [slot_as_dict(s) for s in self.alternatives]}
+
+
+class TooLateToChange(Conflict):
+    code = "too_late"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+def slot_as_dict(slot: av.Slot) -> dict[str, Any]:
+    return {
+        "start": slot.start.isoformat(),
+        "end": slot.end.isoformat(),
+        "practitioner": slot.practitioner_id,
+        "room": slot.room_id,
+    }
+
+
+def appointment_book(
+    *,
+    patient: Patient,
+    treatment: Treatment,
+    area: Area,
+    location: Location,
+    start: datetime,
+    by: Any,
+    practitioner: Practitioner | None = None,
+    numbing_cream: bool = False,
+    kind: str = Appointment.Kind.TREATMENT,
+    notes: str = "",
+    override_reason: str = "",
+    now: datetime | None = None,
+) -> Appointment:
+    now = now or timezone.now()
+    _validate_request(treatment=treatment, area=area, location=location, practitioner=practitioner, start=start)
+    override_reason = override_reason.strip()
+    if override_reason and not has_role(by, Role.RECEPTION, Role.MANAGER):
+        raise ValidationError({"override_reason": "Only reception or a clinic manager can overbook."})
+    if override_reason and practitioner is None:
+        raise ValidationError({"practitioner": "Choose the practitioner to overbook."})
+    rules = BookingRules.current()
+    duration = visit_length(area=area, numbing_cream=numbing_cream, rules=rules)
+    try:
+        with transaction.atomic():
+            if override_reason:
+                slot = _override_slot(location=location, practitioner=practitioner, start=start, duration=duration)
+            else:
+                slot = _free_slot(
+                    location=location, treatment=treatment, start=start, duration=duration,
+                    practitioner_id=practitioner.pk if practitioner else None, rules=rules, now=now,
+                )  # fmt: skip
+            appointment = _insert(
+                Appointment(
+                    patient=patient, practitioner_id=slot.practitioner_id, room_id=slot.room_id, location=location,
+                    treatment=treatment, area=area, start=slot.start, end=slot.end, kind=kind,
+                    numbing_cream=numbing_cream, created_by=by if getattr(by, "is_authenticated", False) else None,
+                    notes=notes, is_override=bool(override_reason), override_reason=override_reason,
+                )
+            )  # fmt: skip
+            audit_record(
+                actor=by,
+                action="appointment.overbook" if override_reason else "appointment.book",
+                obj=appointment,
+                patient=patient,
+                details={"start": appointment.start.isoformat(), "override_reason": override_reason},
+            )
+    except SlotUnavailable as exc:
+        exc.alternatives = _alternatives(
+            treatment=treatment, area=area, location=location, start=start, now=now,
+            practitioner_id=practitioner.pk if practitioner else None, numbing_cream=numbing_cream,
+        )  # fmt: skip
+        raise
+    return appointment
+
+
+def appointment_cancel(
+    *, appointment: Appointment, by: Any, reason: str = "", now: datetime | None = None
+) -> Appointment:
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        _check_transition(appointment, Status.CANCELLED)
+        _check_patient_cutoff(appointment, by=by, now=now, verb="cancel")
+        appointment.status = Status.CANCELLED
+        appointment.cancel_reason = reason.strip()[:300]
+        appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
+        audit_record(
+            actor=by, action="appointment.cancel", obj=appointment, patient=appointment.patient,
+            details={"reason": appointment.cancel_reason},
+        )  # fmt: skip
+    return appointment
+
+
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    by: Any,
+    practitioner: Practitioner | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Move to a new start (same practitioner unless another is given), keeping the length."""
+    now = now or timezone.now()
+    practitioner = practitioner or appointment.practitioner
+    _validate_request(
+        treatment=appointment.treatment, area=appointment.area, location=appointment.location,
+        practitioner=practitioner, start=start,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            appointment = _locked(appointment)
+            if appointment.status != Status.BOOKED:
+                raise InvalidTransition(
+                    f"Only a booked appointment can be moved; this one is {appointment.get_status_display().lower()}."
+                )
+            _check_patient_cutoff(appointment, by=by, now=now, verb="move")
+            slot = _free_slot(
+                location=appointment.location, treatment=appointment.treatment, start=start,
+                duration=appointment.duration, practitioner_id=practitioner.pk, rules=BookingRules.current(),
+                now=now, exclude_appointment_id=appointment.pk,
+            )  # fmt: skip
+            old_start = appointment.start
+            appointment.start, appointment.end = slot.start, slot.end
+            appointment.practitioner_id, appointment.room_id = slot.practitioner_id, slot.room_id
+            appointment.is_override, appointment.override_reason = False, ""
+            _insert(appointment, update=True)
+            audit_record(
+                actor=by, action="appointment.reschedule", obj=appointment, patient=appointment.patient,
+                details={"from": old_start.isoformat(), "to": appointment.start.isoformat()},
+            )  # fmt: skip
+    except SlotUnavailable as exc:
+        exc.alternatives = _alternatives(
+            treatment=appointment.treatment, area=appointment.area, location=appointment.location, start=start,
+            now=now, practitioner_id=practitioner.pk, numbing_cream=appointment.numbing_cream,
+        )  # fmt: skip
+        raise
+    return appointment
+
+
+def appointment_set_status(
+    *, appointment: Appointment, status: str, by: Any, reason: str = "", now: datetime | None = None
+) -> Appointment:
+    if status == Status.CANCELLED:
+        return appointment_cancel(appointment=appointment, by=by, reason=reason, now=now)
+    now = now or timezone.now()
+    if status not in TRANSITIONS:
+        raise ValidationError({"status": f"“{status}” is not a status ({', '.join(TRANSITIONS)})."})
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        _check_transition(appointment, status)
+        if status in (Status.COMPLETED, Status.NO_SHOW) and now < appointment.start:
+            raise InvalidTransition(f"An appointment cannot be marked {Status(status).label.lower()} before it starts.")
+        previous = appointment.status
+        appointment.status = status
+        appointment.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=by, action="appointment.status", obj=appointment, patient=appointment.patient,
+            details={"from": previous, "to": status},
+        )  # fmt: skip
+    return appointment
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _validate_request(
+    *, treatment: Treatment, area: Area, location: Location, practitioner: Practitioner | None, start: datetime
+) -> None:
+    errors: dict[str, str] = {}
+    if timezone.is_naive(start):
+        errors["start"] = "Give the start time with its UTC offset, e.g. 2026-12-01T10:00:00+00:00."
+    if area.treatment_id != treatment.pk:
+        errors["area"] = f"“{area.name}” is not an area of {treatment.name.lower()}."
+    if not treatment.is_active:
+        errors["treatment"] = f"{treatment.name} is not offered at the moment."
+    if not location.is_active:
+        errors["location"] = f"{location.name} is not taking bookings."
+    if practitioner is not None:
+        if not practitioner.is_active or not practitioner.locations.filter(pk=location.pk).exists():
+            errors["practitioner"] = f"{practitioner.display_name} does not work at {location.name}."
+        elif not practitioner.treatments.filter(pk=treatment.pk).exists():
+            errors["practitioner"] = f"{practitioner.display_name} does not perform {treatment.name.lower()}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _free_slot(
+    *,
+    location: Location,
+    treatment: Treatment,
+    start: datetime,
+    duration: timedelta,
+    practitioner_id: int | None,
+    rules: BookingRules,
+    now: datetime,
+    exclude_appointment_id: int | None = None,
+) -> av.Slot:
+    day = start.astimezone(location.zone).date()
+    diary = diary_load(
+        location=location, treatment=treatment, first_day=day, last_day=day, practitioner_id=practitioner_id,
+        exclude_appointment_id=exclude_appointment_id, rules=rules,
+    )  # fmt: skip
+    for practitioner in diary.practitioners:
+        slot = av.slot_is_free(
+            slot_start=start, duration=duration, practitioner=practitioner, rooms=diary.rooms, tz=location.zone,
+            rules=diary.rules, now=now, closures=diary.closures,
+        )  # fmt: skip
+        if slot is not None:
+            return slot
+    raise SlotUnavailable("That time is no longer available.")
+
+
+def _override_slot(*, location: Location, practitioner: Practitioner, start: datetime, duration: timedelta) -> av.Slot:
+    """Reception's overbooking: the practitioner as asked, the first room free then (else the first room)."""
+    end = start + duration
+    rooms = list(Room.objects.filter(location=location, is_active=True).order_by("name", "id"))
+    if not rooms:
+        raise ValidationError({"location": f"{location.name} has no room to book into."})
+    busy_rooms = set(
+        Appointment.objects.active().filter(location=location).overlapping(start, end).values_list("room_id", flat=True)
+    )
+    room = next((r for r in rooms if r.pk not in busy_rooms), rooms[0])
+    return av.Slot(start=start, end=end, practitioner_id=practitioner.pk, room_id=room.pk)
+
+
+def _insert(appointment: Appointment, *, update: bool = False) -> Appointment:
+    # A savepoint, so that losing the race to another booking leaves the outer transaction usable.
+    try:
+        with transaction.atomic():
+            if update:
+                appointment.save()
+            else:
+                appointment.save(force_insert=True)
+    except IntegrityError as exc:
+        if _is_overlap(exc):
+            raise SlotUnavailable("Someone has just booked that time.") from exc
+        raise
+    return appointment
+
+
+def _is_overlap(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    return (
+        getattr(cause, "pgcode", None) == "23P01"
+        or "no_practitioner_overlap" in str(exc)
+        or "no_room_overlap" in str(exc)
+    )
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("patient", "location", "treatment", "area", "practitioner")
+        .get(pk=appointment.pk)
+    )
+
+
+def _check_transition(appointment: Appointment, status: str) -> None:
+    if status not in TRANSITIONS[appointment.status]:
+        raise InvalidTransition(
+            f"A {appointment.get_status_display().lower()} appointment cannot be marked {Status(status).label.lower()}."
+        )
+
+
+def _check_patient_cutoff(appointment: Appointment, *, by: Any, now: datetime, verb: str) -> None:
+    """Patients change their own bookings online only before the cut-off; staff always can."""
+    if is_staff_member(by):
+        return
+    cutoff = BookingRules.current().cancellation_cutoff
+    if appointment.start - now < cutoff:
+        hours = int(cutoff.total_seconds() // 3600)
+        raise TooLateToChange(
+            f"Appointments can only be {verb}d online up to {hours} hours before they start. "
+            f"Please call the clinic on {appointment.location.phone or settings.CLINIC_PHONE}."
+        )
+
+
+def _alternatives(
+    *,
+    treatment: Treatment,
+    area: Area,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    practitioner_id: int | None,
+    numbing_cream: bool,
+) -> list[av.Slot]:
+    """The free slots nearest the requested time, same practitioner if one was asked for."""
+    day = start.astimezone(location.zone).date()
+    slots = availability_search(
+        treatment=treatment, area=area, location=location, first_day=day - timedelta(days=3),
+        last_day=day + timedelta(days=14), now=now, practitioner_id=practitioner_id, numbing_cream=numbing_cream,
+    )  # fmt: skip
+    nearest = sorted(slots, key=lambda s: abs(s.start - start))[:ALTERNATIVES]
+    return sorted(nearest, key=lambda s: s.start)
+
+
+__all__ = [
+    "InvalidTransition",
+    "SlotUnavailable",
+    "TooLateToChange",
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_reschedule",
+    "appointment_set_status",
+]
