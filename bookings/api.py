@@ -94,6 +94,11 @@ class AvailabilityView(APIView):
 
 class AppointmentListCreateView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_scope = "booking"
+
+    def get_throttles(self) -> list:
+        # Only booking attempts are rate-limited; reading one's own list is not.
+        return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(parameters=[ListQuerySerializer], responses=AppointmentSerializer(many=True))
     def get(self, request: Request) -> Response:

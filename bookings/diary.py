@@ -112,9 +112,9 @@ def _busy_rows(ids: list[int], location: Location, window: av.Interval, exclude_
         .annotate(busy_room=F("room_id"))
         .values_list("practitioner_id", "start", "end", "busy_room")
         .union(
-            off.order_by().annotate(busy_room=Value(None, output_field=BigIntegerField())).values_list(
-                "practitioner_id", "start", "end", "busy_room"
-            ),
+            off.order_by()
+            .annotate(busy_room=Value(None, output_field=BigIntegerField()))
+            .values_list("practitioner_id", "start", "end", "busy_room"),
             all=True,
         )
     )

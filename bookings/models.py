@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -170,9 +171,66 @@ class BookingRules(models.Model):
 
 
 RULES_CACHE_KEY = "bookings:rules:v1"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 # No appointment is longer than this; availability searches look back this far for
 # appointments that started before the window and still run into it.
 MAX_APPOINTMENT = timedelta(hours=8)
+
+
+class CourseQuerySet(models.QuerySet["Course"]):
+    def open(self) -> CourseQuerySet:
+        return self.exclude(status__in=[Course.Status.COMPLETED, Course.Status.CANCELLED])
+
+
+class Course(models.Model):
+    """A patient's course of 4-10 sessions of one treatment on one area.
+
+    It starts with the first booking (awaiting intake); the rest of the sessions are booked
+    only once the intake is cleared.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_INTAKE = "awaiting_intake", "Awaiting intake"
+        SCHEDULED = "scheduled", "Scheduled"
+        NEEDS_ATTENTION = "needs_attention", "Needs attention"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="courses")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="courses")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="courses")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="courses")
+    sessions_planned = models.PositiveSmallIntegerField()
+    interval_days = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_INTAKE)
+    maintenance_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    sessions_planned__gte=settings.CLINIC_COURSE_MIN_SESSIONS,
+                    sessions_planned__lte=settings.CLINIC_COURSE_MAX_SESSIONS,
+                ),
+                name="bookings_course_sessions_in_bounds",
+            ),
+            models.CheckConstraint(condition=models.Q(interval_days__gte=1), name="bookings_course_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.treatment} course for {self.patient}"
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
@@ -214,7 +272,9 @@ class Appointment(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
     numbing_cream = models.BooleanField(default=False)
+    course = models.ForeignKey("Course", on_delete=models.PROTECT, null=True, blank=True, related_name="appointments")
     session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -262,3 +322,17 @@ class Appointment(models.Model):
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
+
+
+class CalendarFeed(models.Model):
+    """A patient's private calendar subscription: the unguessable token is the only credential.
+
+    Revoking deletes the row; a new one gets a new token, so an old URL stops working at once.
+    """
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.patient}"

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bookings import availability as av
 from bookings.diary import availability_search, diary_load, visit_length
-from bookings.models import Appointment, BookingRules
+from bookings.models import Appointment, BookingRules, Course
 from clinic.audit import audit_record
 from clinic.errors import Conflict
 from clinic.models import Location, Patient, Practitioner, Room
@@ -101,12 +101,19 @@ def appointment_book(
                     location=location, treatment=treatment, start=start, duration=duration,
                     practitioner_id=practitioner.pk if practitioner else None, rules=rules, now=now,
                 )  # fmt: skip
+            course, session_number = (None, None)
+            if kind == Appointment.Kind.TREATMENT:
+                course, session_number = _course_for(
+                    patient=patient, treatment=treatment, area=area, location=location,
+                    practitioner_id=slot.practitioner_id, by=by,
+                )  # fmt: skip
             appointment = _insert(
                 Appointment(
                     patient=patient, practitioner_id=slot.practitioner_id, room_id=slot.room_id, location=location,
                     treatment=treatment, area=area, start=slot.start, end=slot.end, kind=kind,
                     numbing_cream=numbing_cream, created_by=by if getattr(by, "is_authenticated", False) else None,
                     notes=notes, is_override=bool(override_reason), override_reason=override_reason,
+                    course=course, session_number=session_number,
                 )
             )  # fmt: skip
             audit_record(
@@ -116,6 +123,7 @@ def appointment_book(
                 patient=patient,
                 details={"start": appointment.start.isoformat(), "override_reason": override_reason},
             )
+            transaction.on_commit(lambda: _queue_confirmation(appointment.pk))
     except SlotUnavailable as exc:
         exc.alternatives = _alternatives(
             treatment=treatment, area=area, location=location, start=start, now=now,
@@ -140,6 +148,7 @@ def appointment_cancel(
             actor=by, action="appointment.cancel", obj=appointment, patient=appointment.patient,
             details={"reason": appointment.cancel_reason},
         )  # fmt: skip
+        _close_course_without_sessions(appointment, by=by)
     return appointment
 
 
@@ -213,6 +222,48 @@ def appointment_set_status(
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _close_course_without_sessions(appointment: Appointment, *, by: Any) -> None:
+    """A course still waiting for its intake ends when its only booked session is cancelled."""
+    course = appointment.course
+    if course is None or course.status != Course.Status.AWAITING_INTAKE:
+        return
+    if course.appointments.active().exists():
+        return
+    course.status = Course.Status.CANCELLED
+    course.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="course.cancel", obj=course, patient=appointment.patient)
+
+
+def _queue_confirmation(appointment_id: int) -> None:
+    from bookings.tasks import send_appointment_confirmation
+
+    send_appointment_confirmation.delay(appointment_id)
+
+
+def _course_for(
+    *, patient: Patient, treatment: Treatment, area: Area, location: Location, practitioner_id: int, by: Any
+) -> tuple[Course, int]:
+    """The course this treatment session belongs to, and its session number.
+
+    A patient's first booking of a treatment starts a course that waits for the intake; a
+    patient cannot start a second course of a treatment they are still on (staff add sessions).
+    """
+    course = Course.objects.open().filter(patient=patient, treatment=treatment).select_for_update().first()
+    if course is None:
+        course = Course.objects.create(
+            patient=patient, treatment=treatment, area=area, location=location, practitioner_id=practitioner_id,
+            sessions_planned=treatment.sessions_default, interval_days=treatment.interval_default_days,
+        )  # fmt: skip
+        audit_record(actor=by, action="course.start", obj=course, patient=patient)
+        return course, 1
+    if not is_staff_member(by):
+        raise ValidationError(
+            {"treatment": f"You are already on a course of {treatment.name.lower()}: see My appointments to manage it."}
+        )
+    held = course.appointments.exclude(status__in=[Status.CANCELLED, Status.NO_SHOW]).count()
+    return course, held + 1
 
 
 def _validate_request(
@@ -302,7 +353,7 @@ def _is_overlap(exc: IntegrityError) -> bool:
 def _locked(appointment: Appointment) -> Appointment:
     return (
         Appointment.objects.select_for_update(of=("self",))
-        .select_related("patient", "location", "treatment", "area", "practitioner")
+        .select_related("patient", "location", "treatment", "area", "practitioner", "course")
         .get(pk=appointment.pk)
     )
 

@@ -4,7 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bookings import api as booking_api
-from bookings import views as booking_views
+from bookings import booking_views as booking_flow
+from bookings import patient_views
 from clinic import api as clinic_api
 from clinic import views
 from treatments import api as treatment_api
@@ -12,6 +13,7 @@ from treatments import views as treatment_views
 
 api_patterns = [
     path("auth/token/", clinic_api.TokenView.as_view(), name="api-token"),
+    path("patients/register/", clinic_api.PatientRegisterView.as_view(), name="api-register"),
     path("treatments/", treatment_api.TreatmentListView.as_view(), name="api-treatments"),
     path("locations/", booking_api.LocationListView.as_view(), name="api-locations"),
     path("practitioners/", booking_api.PractitionerListView.as_view(), name="api-practitioners"),
@@ -34,10 +36,18 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("treatments/", treatment_views.treatment_list, name="treatment-list"),
     path("treatments/<slug:slug>/", treatment_views.treatment_detail, name="treatment-detail"),
-    path("book/<slug:slug>/", booking_views.book_start, name="book-start"),
+    path("booking/details/", booking_flow.book_details, name="book-details"),
+    path("booking/review/", booking_flow.book_review, name="book-review"),
+    path("booking/confirmed/<int:pk>/", booking_flow.book_confirmed, name="book-confirmed"),
+    path("book/<slug:slug>/", booking_flow.book_start, name="book-start"),
+    path("book/<slug:slug>/hold/", booking_flow.book_hold, name="book-hold"),
     path("staff/", views.staff_home, name="staff-home"),
+    path("", include("bookings.feed_urls")),
+    path("me/appointments/", patient_views.my_appointments, name="my-appointments"),
+    path("me/appointments/<int:pk>/cancel/", patient_views.my_appointment_cancel, name="my-appointment-cancel"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

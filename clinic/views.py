@@ -29,3 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     locations = Location.objects.filter(Q(staff=request.user) | Q(practitioners__user=request.user)).distinct()
     return render(request, "clinic/staff_home.html", {"locations": locations})
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """django-ratelimit's answer when a client tries too often: a page, not an error."""
+    return render(request, "clinic/rate_limited.html", status=429)

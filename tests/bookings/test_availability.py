@@ -102,7 +102,7 @@ def reference_slots(*, practitioners, rooms, tz, first_day, last_day, duration, 
                 while start + duration <= block_end:
                     end = start + duration
                     ok = utc(now) + rules.min_notice <= start <= utc(now) + rules.horizon
-                    ok = ok and not any(off.start < end and start < off.end for off in diary.time_off)
+                    ok = ok and not any(utc(off.start) < end and start < utc(off.end) for off in diary.time_off)
                     ok = ok and not any(conflicts(start, end, b, rules.buffer) for b in diary.busy)
                     free = ok and [
                         r.room_id for r in rooms if not any(conflicts(start, end, b, rules.buffer) for b in r.busy)
@@ -111,7 +111,7 @@ def reference_slots(*, practitioners, rooms, tz, first_day, last_day, duration, 
                         found[start, diary.practitioner_id] = (order, Slot(start, end, diary.practitioner_id, free[0]))
                     start += rules.granularity
             day += timedelta(days=1)
-    return [slot for (start, _), (order, slot) in sorted(found.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
+    return [slot for _, (_, slot) in sorted(found.items(), key=lambda kv: (kv[0][0], kv[1][0]))]
 
 
 # --- hypothesis scenarios: DST weeks in zones with and without DST ---

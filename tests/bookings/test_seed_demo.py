@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from bookings.models import WorkingHours
 from clinic.models import Location, Patient, Practitioner, Room, User
@@ -33,7 +34,7 @@ def test_it_builds_a_demo_clinic_with_a_login_per_role(settings, monkeypatch):
     assert Practitioner.objects.count() == 3
     assert all(p.working_hours.exists() and p.treatments.count() == 4 for p in Practitioner.objects.all())
     for email, role in DEMO_LOGINS.items():
-        user = authenticate(username=email, password="mesodemo-2026")
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=email, password="mesodemo-2026")
         assert user is not None and roles_of(user) == {role}
         assert email in out.getvalue()
     assert "mesodemo-2026" in out.getvalue()
@@ -53,7 +54,9 @@ def test_it_takes_the_password_from_demo_password_and_does_not_print_it(settings
     monkeypatch.setenv("DEMO_PASSWORD", "another-demo-secret")
     out = StringIO()
     call_command("seed_demo", stdout=out)
-    assert authenticate(username="reception@demo.clinic", password="another-demo-secret")
+    assert authenticate(
+        RequestFactory().post("/accounts/login/"), username="reception@demo.clinic", password="another-demo-secret"
+    )
     assert "another-demo-secret" not in out.getvalue()
 
 

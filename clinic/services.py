@@ -1,0 +1,93 @@
+"""Writers of the clinic's people: patient accounts and details."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from clinic.audit import audit_record
+from clinic.models import Patient, User
+from clinic.roles import Role, user_set_roles
+
+ADULT_AGE = 18
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def date_of_birth_errors(date_of_birth: date, *, today: date) -> list[str]:
+    """Why a date of birth cannot book online, in words a patient understands."""
+    if date_of_birth > today:
+        return ["The date of birth cannot be in the future."]
+    if age_on(date_of_birth, today) > 120:
+        return ["Please check the year of your date of birth."]
+    if age_on(date_of_birth, today) < ADULT_AGE:
+        return [
+            f"Online booking is for adults ({ADULT_AGE} and over). Please call us on {settings.CLINIC_PHONE} "
+            "to talk about treatment."
+        ]
+    return []
+
+
+def patient_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    phone: str,
+    today: date,
+) -> Patient:
+    """Create a patient's online account: a user with the Patient role and their patient record."""
+    email = User.objects.normalize_email(email).strip().lower()
+    errors: dict[str, list[str]] = {}
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = ["An account with this email address already exists: sign in instead."]
+    if dob_errors := date_of_birth_errors(date_of_birth, today=today):
+        errors["date_of_birth"] = dob_errors
+    try:
+        validate_password(password, User(email=email, first_name=first_name, last_name=last_name))
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+        user_set_roles(user=user, roles=[Role.PATIENT])
+        patient = Patient.objects.create(
+            user=user, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, email=email,
+            phone=phone,
+        )  # fmt: skip
+        audit_record(actor=user, action="patient.register", obj=patient, patient=patient)
+    return patient
+
+
+def patient_details_update(
+    *, patient: Patient, by: Any, first_name: str, last_name: str, date_of_birth: date, phone: str, today: date
+) -> Patient:
+    if dob_errors := date_of_birth_errors(date_of_birth, today=today):
+        raise ValidationError({"date_of_birth": dob_errors})
+    changed = sorted(
+        field
+        for field, value in {
+            "first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth, "phone": phone,
+        }.items()
+        if getattr(patient, field) != value
+    )  # fmt: skip
+    if not changed:
+        return patient
+    with transaction.atomic():
+        patient.first_name, patient.last_name = first_name, last_name
+        patient.date_of_birth, patient.phone = date_of_birth, phone
+        patient.save()
+        # Which fields changed, never their values: the audit trail holds no extra copy of PII.
+        audit_record(actor=by, action="patient.update", obj=patient, patient=patient, details={"fields": changed})
+    return patient
