@@ -207,6 +207,7 @@ class Course(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="courses")
     practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="courses")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="courses")
+    intake = models.ForeignKey("intake.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="courses")
     sessions_planned = models.PositiveSmallIntegerField()
     interval_days = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_INTAKE)

@@ -367,7 +367,7 @@ def _check_transition(appointment: Appointment, status: str) -> None:
 
 def _check_patient_cutoff(appointment: Appointment, *, by: Any, now: datetime, verb: str) -> None:
     """Patients change their own bookings online only before the cut-off; staff always can."""
-    if is_staff_member(by):
+    if by is None or is_staff_member(by):  # None: the clinic's own system acting (e.g. a declined intake)
         return
     cutoff = BookingRules.current().cancellation_cutoff
     if appointment.start - now < cutoff:

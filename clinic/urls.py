@@ -12,6 +12,7 @@ from treatments import api as treatment_api
 from treatments import views as treatment_views
 
 api_patterns = [
+    path("", include("intake.api_urls")),
     path("auth/token/", clinic_api.TokenView.as_view(), name="api-token"),
     path("patients/register/", clinic_api.PatientRegisterView.as_view(), name="api-register"),
     path("treatments/", treatment_api.TreatmentListView.as_view(), name="api-treatments"),
@@ -43,6 +44,7 @@ urlpatterns = [
     path("book/<slug:slug>/hold/", booking_flow.book_hold, name="book-hold"),
     path("staff/", views.staff_home, name="staff-home"),
     path("", include("bookings.feed_urls")),
+    path("", include("intake.urls")),
     path("me/appointments/", patient_views.my_appointments, name="my-appointments"),
     path("me/appointments/<int:pk>/cancel/", patient_views.my_appointment_cancel, name="my-appointment-cancel"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

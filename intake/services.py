@@ -1,0 +1,283 @@
+"""Writers of intakes, consent and reviews.
+
+The safety rule every path goes through: an intake with an ABSOLUTE finding is "not suitable"
+and nothing here (form, API or admin) turns it into "cleared". Clearing sends `intake_cleared`,
+which bookings answers; intake never imports bookings (DESIGN.md's dependency direction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.audit import audit_record
+from clinic.errors import Conflict
+from clinic.models import Patient, Practitioner
+from clinic.services import age_on
+from intake import screening
+from intake.catalogue import catalogue_load
+from intake.models import (
+    CatalogueVersion,
+    Consent,
+    ConsentText,
+    Intake,
+    IntakeSettings,
+    PhotoConsent,
+    Review,
+)
+from intake.signals import intake_cleared, intake_declined, intake_not_suitable
+from treatments.models import Area, Treatment
+
+Status = Intake.Status
+OPEN = (Status.DRAFT,)
+STRUCTURED = {"height_cm", "weight_kg", "weight_stable", "medications", "allergies", "hsv_frequency",
+              "hsv_after_procedure", "expectations"}  # fmt: skip
+
+
+class IntakeConflict(Conflict):
+    code = "intake_conflict"
+
+
+def treatment_facts(intake: Intake) -> screening.TreatmentFacts:
+    return screening.TreatmentFacts(
+        indication=intake.treatment.indication,
+        area=intake.area.slug,
+        ingredients=frozenset(intake.treatment.ingredients.values_list("name", flat=True)),
+    )
+
+
+def intake_questions(intake: Intake) -> list[screening.Item]:
+    items, _ = catalogue_load()
+    return [item for item in screening.applicable_items(items, treatment_facts(intake))
+            if item.code not in screening.COMPUTED_CODES]  # fmt: skip
+
+
+def intake_open(*, patient: Patient, treatment: Treatment, area: Area) -> Intake:
+    """The patient's draft for this treatment, or a new one."""
+    intake = Intake.objects.filter(patient=patient, treatment=treatment, status=Status.DRAFT).first()
+    if intake is None:
+        intake = Intake.objects.create(patient=patient, treatment=treatment, area=area)
+        audit_record(actor=patient.user, action="intake.start", obj=intake, patient=patient)
+    return intake
+
+
+def intake_save_answers(*, intake: Intake, answers: Mapping[str, Any], by: Any, step: int | None = None) -> Intake:
+    """Merge a step's answers into the draft (saved at every step) after checking their types."""
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().get(pk=intake.pk)
+        if intake.status not in OPEN:
+            raise IntakeConflict("This questionnaire has been submitted and can no longer be changed.")
+        allowed = {item.code for item in intake_questions(intake)} | STRUCTURED
+        unknown = sorted(set(answers) - allowed)
+        if unknown:
+            raise ValidationError({"answers": f"Unknown question(s): {', '.join(unknown)}."})
+        merged = {**intake.answers, **answers}
+        _check_answers(intake, merged)
+        intake.answers = merged
+        if step is not None:
+            intake.step = max(intake.step, step)
+        intake.save(update_fields=["answers", "step", "updated_at"])
+        audit_record(actor=by, action="intake.save", obj=intake, patient=intake.patient,
+                     details={"fields": sorted(answers)})  # fmt: skip
+    return intake
+
+
+def _check_answers(intake: Intake, answers: Mapping[str, Any]) -> None:
+    items, classes = catalogue_load()
+    try:
+        screening.screen(answers=answers, age=30, treatment=treatment_facts(intake), catalogue=items,
+                         medication_classes=classes)  # fmt: skip
+    except ValueError as exc:
+        raise ValidationError({"answers": str(exc)}) from exc
+
+
+def consent_record(*, intake: Intake, typed_name: str, agreed: bool, address: str | None, now: datetime) -> Consent:
+    if not agreed:
+        raise ValidationError({"agreed": "Please tick to confirm you agree."})
+    typed = " ".join(typed_name.split())
+    if typed.casefold() != intake.patient.full_name.casefold():
+        raise ValidationError({"typed_name": f"Type your full name as we hold it: {intake.patient.full_name}."})
+    text = ConsentText.objects.filter(treatment=intake.treatment).order_by("-version").first()
+    if text is None:
+        raise ValidationError(
+            {"typed_name": "There is no consent text for this treatment yet: please call the clinic."}
+        )
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            patient=intake.patient, text=text, intake=intake, typed_name=typed, accepted_at=now, address=address
+        )
+        audit_record(actor=intake.patient.user, action="consent.accept", obj=consent, patient=intake.patient,
+                     details={"version": text.version})  # fmt: skip
+    return consent
+
+
+def photo_consent_set(
+    *, patient: Patient, purposes: Iterable[str], by: Any, address: str | None, now: datetime
+) -> list[PhotoConsent]:
+    """Grant exactly these purposes: new ones are granted, missing ones revoked (kept, stamped)."""
+    wanted = set(purposes)
+    valid = {choice.value for choice in PhotoConsent.Purpose}
+    if wanted - valid:
+        raise ValidationError({"purposes": f"Unknown purpose(s): {', '.join(sorted(wanted - valid))}."})
+    with transaction.atomic():
+        live = {c.purpose: c for c in PhotoConsent.objects.select_for_update().filter(patient=patient, revoked_at=None)}
+        for purpose, consent in live.items():
+            if purpose not in wanted:
+                consent.revoked_at = now
+                consent.save(update_fields=["revoked_at"])
+                audit_record(actor=by, action="photo_consent.revoke", obj=consent, patient=patient,
+                             details={"purpose": purpose})  # fmt: skip
+        for purpose in sorted(wanted - set(live)):
+            consent = PhotoConsent.objects.create(patient=patient, purpose=purpose, granted_at=now, address=address)
+            audit_record(actor=by, action="photo_consent.grant", obj=consent, patient=patient,
+                         details={"purpose": purpose})  # fmt: skip
+    return list(PhotoConsent.objects.filter(patient=patient, revoked_at=None))
+
+
+def intake_submit(*, intake: Intake, by: Any, now: datetime | None = None) -> Intake:
+    """Screen the answers, store the snapshot and decide: cleared, needs review or not suitable."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().select_related("patient", "treatment", "area").get(pk=intake.pk)
+        if intake.status not in OPEN:
+            raise IntakeConflict("This questionnaire has already been submitted.")
+        if not intake.consents.exists():
+            raise ValidationError({"consent": "Please read and sign the consent before submitting."})
+        findings = _screen(intake, intake.answers, now)
+        settings = IntakeSettings.current()
+        result = screening.outcome(findings, require_signoff=settings.require_signoff_for_all)
+        intake.findings = [asdict(f) for f in findings]
+        intake.snapshot = {
+            "questions": [{"code": item.code, "question": item.question} for item in intake_questions(intake)],
+            "answers": intake.answers,
+            "catalogue_version": getattr(CatalogueVersion.current(), "number", None),
+            "findings": intake.findings,
+            "age": age_on(intake.patient.date_of_birth, now.date()),
+        }
+        intake.catalogue_version = CatalogueVersion.current()
+        intake.status = result
+        intake.submitted_at = now
+        intake.valid_until = (now + timedelta(days=settings.validity_days)).date()
+        intake.save()
+        audit_record(actor=by, action="intake.submit", obj=intake, patient=intake.patient,
+                     details={"outcome": result, "findings": [f.code for f in findings]})  # fmt: skip
+        _announce(intake, sessions=None, interval_days=None)
+    return intake
+
+
+def _screen(intake: Intake, answers: Mapping[str, Any], now: datetime) -> list[screening.Finding]:
+    items, classes = catalogue_load()
+    try:
+        return screening.screen(
+            answers=answers, age=age_on(intake.patient.date_of_birth, now.date()), treatment=treatment_facts(intake),
+            catalogue=items, medication_classes=classes,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise ValidationError({"answers": str(exc)}) from exc
+
+
+def _announce(intake: Intake, *, sessions: int | None, interval_days: int | None) -> None:
+    """Tell the rest of the clinic once the transaction has committed."""
+    pk = intake.pk
+    if intake.status == Status.CLEARED:
+        transaction.on_commit(
+            lambda: intake_cleared.send(Intake, intake_id=pk, sessions=sessions, interval_days=interval_days)
+        )
+    elif intake.status == Status.DECLINED:
+        transaction.on_commit(lambda: intake_declined.send(Intake, intake_id=pk))
+    elif intake.status == Status.NOT_SUITABLE:
+        transaction.on_commit(lambda: intake_not_suitable.send(Intake, intake_id=pk))
+
+
+def intake_decide(
+    *,
+    intake: Intake,
+    practitioner: Practitioner,
+    decision: str,
+    by: Any,
+    finding_decisions: Mapping[str, Mapping[str, str]] | None = None,
+    sessions: int | None = None,
+    interval_days: int | None = None,
+    notes: str = "",
+) -> Review:
+    """A practitioner approves or declines an intake that needs review."""
+    finding_decisions = dict(finding_decisions or {})
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().select_related("treatment").get(pk=intake.pk)
+        if decision not in Review.Decision.values:
+            raise ValidationError({"decision": "Choose approve or decline."})
+        if intake.status == Status.NOT_SUITABLE and decision == Review.Decision.APPROVE:
+            raise IntakeConflict("An intake with an absolute contraindication cannot be approved.")
+        if intake.status not in (Status.NEEDS_REVIEW, Status.NOT_SUITABLE):
+            raise IntakeConflict(f"This intake is {intake.get_status_display().lower()}: there is nothing to decide.")
+        if any(f["severity"] == "ABSOLUTE" for f in intake.findings) and decision == Review.Decision.APPROVE:
+            raise IntakeConflict("An intake with an absolute contraindication cannot be approved.")
+        _check_course_shape(intake.treatment, sessions, interval_days)
+        codes = {f["code"] for f in intake.findings}
+        if unknown := sorted(set(finding_decisions) - codes):
+            raise ValidationError({"finding_decisions": f"Not findings of this intake: {', '.join(unknown)}."})
+        if decision == Review.Decision.APPROVE and any(
+            d.get("decision") == "decline" for d in finding_decisions.values()
+        ):
+            raise ValidationError({"decision": "A finding is marked decline: decline the intake instead."})
+        review = Review.objects.create(
+            intake=intake, practitioner=practitioner, decision=decision, finding_decisions=finding_decisions,
+            sessions=sessions, interval_days=interval_days, notes=notes,
+        )  # fmt: skip
+        intake.status = Status.CLEARED if decision == Review.Decision.APPROVE else Status.DECLINED
+        intake.save(update_fields=["status", "updated_at"])
+        audit_record(actor=by, action=f"intake.{decision}", obj=intake, patient=intake.patient,
+                     details={"review": review.pk, "sessions": sessions, "interval_days": interval_days})  # fmt: skip
+        _announce(intake, sessions=sessions, interval_days=interval_days)
+    return review
+
+
+def _check_course_shape(treatment: Treatment, sessions: int | None, interval_days: int | None) -> None:
+    errors = {}
+    if sessions is not None and not treatment.sessions_min <= sessions <= treatment.sessions_max:
+        errors["sessions"] = (
+            f"{treatment.name} courses have {treatment.sessions_min} to {treatment.sessions_max} sessions."
+        )
+    if interval_days is not None and not treatment.interval_min_days <= interval_days <= treatment.interval_max_days:
+        errors["interval_days"] = (
+            f"Sessions of {treatment.name.lower()} are {treatment.interval_min_days} to "
+            f"{treatment.interval_max_days} days apart."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def health_change_record(
+    *, intake: Intake, changed: bool, answers: Mapping[str, Any] | None, by: Any, now: datetime | None = None
+) -> Intake:
+    """ "Has anything changed?" before a later session. A change is re-screened; anything that now
+    needs a clinician sends the intake back to review (or marks it not suitable)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().select_related("patient", "treatment", "area").get(pk=intake.pk)
+        if intake.status != Status.CLEARED:
+            raise IntakeConflict("Only a cleared intake is rechecked before a session.")
+        if not changed:
+            audit_record(
+                actor=by, action="intake.recheck", obj=intake, patient=intake.patient, details={"changed": False}
+            )
+            return intake
+        merged = {**intake.answers, **(answers or {})}
+        findings = _screen(intake, merged, now)
+        result = screening.outcome(findings)
+        intake.answers = merged
+        intake.findings = [asdict(f) for f in findings]
+        if result != Status.CLEARED:
+            intake.status = result
+        intake.save(update_fields=["answers", "findings", "status", "updated_at"])
+        audit_record(actor=by, action="intake.recheck", obj=intake, patient=intake.patient,
+                     details={"changed": True, "outcome": result})  # fmt: skip
+        if intake.status == Status.NOT_SUITABLE:
+            _announce(intake, sessions=None, interval_days=None)
+    return intake
