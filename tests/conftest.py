@@ -4,10 +4,16 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from clinic.celery import app as celery_app
 from clinic.roles import Role, user_set_roles
 from tests.factories import UserFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# Tasks queued on commit run in the test process, so no test leaves messages in a real broker
+# (the dev filesystem queue or CI's Redis) for a worker to pick up later.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
 
 
 def pytest_collection_modifyitems(config, items):
