@@ -86,7 +86,10 @@ def _month(choice: Choice, month: str | None) -> dict[str, Any]:
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     open_days = {s.start.astimezone(zone).date() for s in _slots(choice, max(first, today), min(last, last_bookable))}
     weeks = [
-        [{"day": day, "in_month": day.month == first.month, "open": day in open_days} for day in week]
+        [
+            {"day": day, "in_month": day.month == first.month, "open": day in open_days, "past": day < today}
+            for day in week
+        ]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
     previous = (first - timedelta(days=1)).replace(day=1)

@@ -10,7 +10,13 @@ from clinic.services import date_of_birth_errors
 
 
 class DateInput(forms.DateInput):
+    """A native date picker. Its value must be ISO (YYYY-MM-DD) whatever the site's locale, or
+    the browser shows it empty and a returning patient's date of birth is lost."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class _AdultDateOfBirth:
