@@ -18,4 +18,5 @@ def clinic(request: HttpRequest) -> dict[str, Any]:
         "is_patient": Role.PATIENT in roles,
         "is_staff_member": is_staff_member(getattr(request, "user", None)),
         "is_manager": Role.MANAGER in roles,
+        "is_practitioner": Role.PRACTITIONER in roles,
     }

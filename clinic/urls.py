@@ -45,6 +45,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("", include("bookings.feed_urls")),
     path("", include("intake.urls")),
+    path("", include("intake.staff_urls")),
     path("me/appointments/", patient_views.my_appointments, name="my-appointments"),
     path("me/appointments/<int:pk>/cancel/", patient_views.my_appointment_cancel, name="my-appointment-cancel"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -40,6 +40,12 @@ STRUCTURED = {"height_cm", "weight_kg", "weight_stable", "medications", "allergi
               "hsv_after_procedure", "expectations"}  # fmt: skip
 
 
+# Computed from the record (age) or asked as structured fields (height and weight, cold sores).
+ASKED_ELSEWHERE = frozenset(screening.COMPUTED_CODES) | {"HSV_FACE"}
+# What every questionnaire must contain before it can be sent.
+REQUIRED_FIELDS = ("medications", "allergies", "height_cm", "weight_kg", "weight_stable", "hsv_frequency")
+
+
 class IntakeConflict(Conflict):
     code = "intake_conflict"
 
@@ -55,12 +61,12 @@ def treatment_facts(intake: Intake) -> screening.TreatmentFacts:
 def intake_questions(intake: Intake) -> list[screening.Item]:
     items, _ = catalogue_load()
     return [item for item in screening.applicable_items(items, treatment_facts(intake))
-            if item.code not in screening.COMPUTED_CODES]  # fmt: skip
+            if item.code not in ASKED_ELSEWHERE]  # fmt: skip
 
 
 def intake_open(*, patient: Patient, treatment: Treatment, area: Area) -> Intake:
     """The patient's draft for this treatment, or a new one."""
-    intake = Intake.objects.filter(patient=patient, treatment=treatment, status=Status.DRAFT).first()
+    intake = Intake.objects.filter(patient=patient, treatment=treatment, area=area, status=Status.DRAFT).first()
     if intake is None:
         intake = Intake.objects.create(patient=patient, treatment=treatment, area=area)
         audit_record(actor=patient.user, action="intake.start", obj=intake, patient=patient)
@@ -147,6 +153,10 @@ def intake_submit(*, intake: Intake, by: Any, now: datetime | None = None) -> In
         intake = Intake.objects.select_for_update().select_related("patient", "treatment", "area").get(pk=intake.pk)
         if intake.status not in OPEN:
             raise IntakeConflict("This questionnaire has already been submitted.")
+        missing = [item.code for item in intake_questions(intake) if item.code not in intake.answers]
+        missing += [name for name in REQUIRED_FIELDS if intake.answers.get(name) is None]
+        if missing:
+            raise ValidationError({"answers": f"Please answer every question first (missing: {', '.join(missing)})."})
         if not intake.consents.exists():
             raise ValidationError({"consent": "Please read and sign the consent before submitting."})
         findings = _screen(intake, intake.answers, now)

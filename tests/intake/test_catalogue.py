@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from intake import screening
@@ -14,7 +16,11 @@ pytestmark = pytest.mark.django_db
 def test_the_migration_seeds_the_default_catalogue_as_version_one():
     items, classes = catalogue_load()
     assert [item.code for item in items] == [entry["code"] for entry in CATALOGUE]
-    assert items == [screening.Item.from_dict(entry) for entry in CATALOGUE]
+    # The defaults, with the patient-facing rewording of migration 0003.
+    wording = importlib.import_module("intake.migrations.0003_patient_wording").WORDING
+    expected = [{**entry, "question": wording.get(entry["code"], entry["question"])} for entry in CATALOGUE]
+    assert items == [screening.Item.from_dict(entry) for entry in expected]
+    assert items[[i.code for i in items].index("BDD_SCREEN")].question.startswith("Do you spend a lot of time")
     assert classes == {name: list(names) for name, names in MEDICATION_CLASSES.items()}
     assert CatalogueVersion.current().number == 1
 
