@@ -30,7 +30,9 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cutoff = BookingRules.current().cancellation_cutoff
     appointments = list(
-        patient.appointments.select_related("treatment", "area", "location", "practitioner", "course").order_by("start")
+        patient.appointments.select_related(
+            "treatment", "area", "location", "practitioner", "course", "course__intake"
+        ).order_by("start")
     )
     upcoming = [
         a for a in appointments if a.end >= now and a.status in (Appointment.Status.BOOKED, Appointment.Status.ARRIVED)
@@ -38,6 +40,11 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     for appointment in upcoming:
         appointment.changeable = appointment.status == Appointment.Status.BOOKED and appointment.start - now >= cutoff
         appointment.move_url = _move_url(appointment)
+        # Before every later session the patient confirms nothing has changed (or tells us what has).
+        intake = appointment.course.intake if appointment.course else None
+        appointment.recheck_intake = (
+            intake if intake and intake.status == "cleared" and (appointment.session_number or 1) > 1 else None
+        )
     past = [a for a in reversed(appointments) if a not in upcoming]
     courses = patient.courses.select_related("treatment", "area").order_by("-created_at")
     progress = []

@@ -127,3 +127,21 @@ def test_a_patient_cannot_start_a_second_course_of_the_same_treatment_online(cli
     html = client.post("/booking/review/", {"accept_policy": "on"}).content.decode()
     assert "already on a course of skin rejuvenation" in html
     assert Appointment.objects.filter(patient=clinic.patient).count() == 1
+
+
+def test_a_later_session_asks_whether_anything_has_changed(client, clinic, reception):
+    from intake.models import Intake
+
+    first = book(clinic)
+    intake = Intake.objects.create(
+        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.CLEARED
+    )
+    Course.objects.filter(pk=first.course_id).update(intake=intake)
+    second = appointment_book(
+        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
+        start=START + timedelta(days=14), by=reception, practitioner=clinic.practitioner, now=NOW,
+    )  # fmt: skip
+    assert second.session_number == 2
+    client.force_login(clinic.patient.user)
+    html = client.get("/me/appointments/").content.decode()
+    assert html.count(f"/me/intake/{intake.pk}/recheck/") == 1  # the second session only, not the first
