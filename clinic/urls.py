@@ -35,6 +35,7 @@ api_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("treatments/", treatment_views.treatment_list, name="treatment-list"),
     path("treatments/<slug:slug>/", treatment_views.treatment_detail, name="treatment-detail"),
     path("booking/details/", booking_flow.book_details, name="book-details"),

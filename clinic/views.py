@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,3 +35,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     """django-ratelimit's answer when a client tries too often: a page, not an error."""
     return render(request, "clinic/rate_limited.html", status=429)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with hashed static files the name exists only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)

@@ -1,0 +1,166 @@
+"""Every URL of the project, for every role: who may see what.
+
+The routes come from the URL resolver, so a new URL without an expectation here fails the
+test. Objects belong to patient A at the clinic's location; "reception elsewhere" works at
+another location. Anything a role may not see is a 404 (never a 403 that confirms it exists);
+403 and 405 appear only where the role may see the object but not use that method.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+
+from bookings.feeds import calendar_feed_create
+from bookings.services import appointment_book
+from clinic.roles import Role, user_set_roles
+from intake.services import consent_record, intake_open, intake_questions, intake_save_answers, intake_submit
+from tests.bookings.conftest import NOW, make_patient
+from tests.factories import LocationFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+
+ROLES = ["anonymous", "patient_a", "patient_b", "reception_elsewhere", "reception", "practitioner", "manager"]
+
+
+def row(anonymous, patient_a, patient_b, reception_elsewhere, reception, practitioner, manager):
+    return dict(zip(ROLES, (anonymous, patient_a, patient_b, reception_elsewhere, reception, practitioner, manager)))
+
+
+def same(status):
+    return row(*[status] * len(ROLES))
+
+
+# name -> (path with {placeholders}, expected status per role)
+EXPECTED = {
+    "home": ("/", same(200)),
+    "healthz": ("/healthz", same(200)),
+    "favicon": ("/favicon.ico", same(301)),
+    "treatment-list": ("/treatments/", same(200)),
+    "treatment-detail": ("/treatments/skin-rejuvenation/", same(200)),
+    "book-start": ("/book/skin-rejuvenation/", same(200)),
+    "book-hold": ("/book/skin-rejuvenation/hold/", same(405)),
+    "book-details": ("/booking/details/", same(302)),  # nothing held: back to the treatments
+    "book-review": ("/booking/review/", same(302)),
+    "book-confirmed": ("/booking/confirmed/{appointment}/", row(404, 200, 404, 404, 200, 200, 200)),
+    "staff-home": ("/staff/", row(302, 404, 404, 200, 200, 200, 200)),
+    "calendar-feed": ("/me/calendar/", row(302, 200, 200, 404, 404, 404, 404)),
+    "calendar-feed-ics": ("/calendar/{feed_token}.ics", same(200)),  # the token is the credential
+    "appointment-ics": ("/me/appointments/{appointment}/ics", row(302, 200, 404, 404, 200, 200, 200)),
+    "intake-list": ("/me/intake/", row(302, 200, 200, 404, 404, 404, 404)),
+    "intake-step": ("/me/intake/{draft_intake}/step/1/", row(302, 200, 404, 404, 404, 404, 404)),
+    "intake-done": ("/me/intake/{intake}/done/", row(302, 200, 404, 404, 404, 404, 404)),
+    "intake-recheck": ("/me/intake/{intake}/recheck/", row(302, 302, 404, 404, 404, 404, 404)),
+    "photo-consent": ("/me/photo-consent/", row(302, 200, 200, 404, 404, 404, 404)),
+    "review-queue": ("/practitioner/reviews/", row(302, 404, 404, 404, 404, 200, 200)),
+    "review-detail": ("/practitioner/reviews/{intake}/", row(302, 404, 404, 404, 404, 200, 200)),
+    "my-appointments": ("/me/appointments/", row(302, 200, 200, 404, 404, 404, 404)),
+    "my-appointment-cancel": ("/me/appointments/{appointment}/cancel/", row(302, 200, 404, 404, 404, 404, 404)),
+    "login": ("/accounts/login/", row(200, 302, 302, 302, 302, 302, 302)),
+    "logout": ("/accounts/logout/", same(405)),  # sign-out is a POST
+    "password_change": ("/accounts/password_change/", row(302, 200, 200, 200, 200, 200, 200)),
+    "password_change_done": ("/accounts/password_change/done/", row(302, 200, 200, 200, 200, 200, 200)),
+    "password_reset": ("/accounts/password_reset/", same(200)),
+    "password_reset_done": ("/accounts/password_reset/done/", same(200)),
+    "password_reset_confirm": ("/accounts/reset/MQ/not-a-token/", same(200)),  # "this link has expired"
+    "password_reset_complete": ("/accounts/reset/done/", same(200)),
+    "api-intake": ("/api/intakes/{intake}/", row(401, 200, 404, 404, 200, 200, 200)),
+    "api-intake-submit": ("/api/intakes/{intake}/submit/", row(401, 405, 405, 405, 405, 405, 405)),
+    "api-intake-decision": ("/api/intakes/{intake}/decision/", row(401, 405, 405, 405, 405, 405, 405)),
+    "api-review-queue": ("/api/review-queue/", row(401, 403, 403, 403, 403, 200, 200)),
+    "api-token": ("/api/auth/token/", same(405)),
+    "api-register": ("/api/patients/register/", same(405)),
+    "api-treatments": ("/api/treatments/", same(200)),
+    "api-locations": ("/api/locations/", same(200)),
+    "api-practitioners": ("/api/practitioners/", same(200)),
+    "api-availability": ("/api/availability/", same(400)),  # the query names what is missing
+    "api-appointments": ("/api/appointments/", row(401, 200, 200, 200, 200, 200, 200)),
+    "api-appointment": ("/api/appointments/{appointment}/", row(401, 200, 404, 404, 200, 200, 200)),
+    # POST-only actions: a GET is 405 for any id, so it reveals nothing (POSTs are tested per role
+    # in tests/bookings/test_api.py).
+    "api-appointment-cancel": ("/api/appointments/{appointment}/cancel/", row(401, *[405] * 6)),
+    "api-appointment-reschedule": ("/api/appointments/{appointment}/reschedule/", row(401, *[405] * 6)),
+    "api-appointment-status": ("/api/appointments/{appointment}/status/", row(401, *[405] * 6)),
+    "api-schema": ("/api/schema/", same(200)),
+    "api-docs": ("/api/docs/", same(200)),
+}
+ADMIN = row(302, 302, 302, 302, 302, 302, 200)  # Django's admin is for clinic managers only
+
+
+def project_routes(patterns=None, prefix=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern) == "admin/":
+                yield "admin", prefix + "admin/"
+                continue
+            yield from project_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name, prefix + str(pattern.pattern)
+
+
+def test_every_url_has_an_expectation():
+    names = {name for name, _ in project_routes()}
+    assert names - set(EXPECTED) - {"admin"} == set(), "add the new URL to EXPECTED with its status per role"
+    assert set(EXPECTED) - names == set(), "EXPECTED names a URL that no longer exists"
+
+
+@pytest.fixture
+def world(clinic, reception):
+    patient_a = clinic.patient
+    patient_b = make_patient()
+    appointment = appointment_book(
+        patient=patient_a, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
+        start=(NOW + timedelta(days=2)).replace(hour=10), by=patient_a.user, now=NOW,
+    )  # fmt: skip
+    intake = intake_open(patient=patient_a, treatment=clinic.treatment, area=clinic.area)
+    answers = {item.code: False for item in intake_questions(intake)}
+    answers.update(medications=["warfarin"], allergies=[], height_cm=170, weight_kg=70, weight_stable=True,
+                   hsv_frequency="never", hsv_after_procedure=False)  # fmt: skip
+    intake_save_answers(intake=intake, answers=answers, by=patient_a.user)
+    consent_record(intake=intake, typed_name=patient_a.full_name, agreed=True, address="127.0.0.1", now=NOW)
+    intake_submit(intake=intake, by=patient_a.user, now=NOW)  # needs review: a blood thinner
+    other_area = clinic.treatment.areas.exclude(pk=clinic.area.pk).first()
+    draft = intake_open(patient=patient_a, treatment=clinic.treatment, area=other_area)
+    elsewhere = UserFactory()
+    user_set_roles(user=elsewhere, roles=[Role.RECEPTION])
+    elsewhere.staff_locations.add(LocationFactory())
+    manager = UserFactory()
+    user_set_roles(user=manager, roles=[Role.MANAGER])
+    users = {
+        "anonymous": None,
+        "patient_a": patient_a.user,
+        "patient_b": patient_b.user,
+        "reception_elsewhere": elsewhere,
+        "reception": reception,
+        "practitioner": clinic.practitioner.user,
+        "manager": manager,
+    }
+    ids = {
+        "appointment": appointment.pk,
+        "intake": intake.pk,
+        "draft_intake": draft.pk,
+        "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,
+    }
+    return users, ids
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_url(client, world, role):
+    users, ids = world
+    user = users[role]
+    if user is not None:
+        client.force_login(user)
+        Token.objects.get_or_create(user=user)
+    wrong = []
+    for name, (path, expected) in EXPECTED.items():
+        status = client.get(path.format(**ids)).status_code
+        if status != expected[role]:
+            wrong.append(f"{name} {path}: expected {expected[role]}, got {status}")
+    for path in ("/admin/", "/admin/clinic/patient/", "/admin/bookings/appointment/"):
+        status = client.get(path).status_code
+        if status != ADMIN[role]:
+            wrong.append(f"admin {path}: expected {ADMIN[role]}, got {status}")
+    assert wrong == []
