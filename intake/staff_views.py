@@ -94,6 +94,11 @@ class ReviewForm(forms.Form):
             max_value=treatment.interval_max_days,
             initial=treatment.interval_default_days,
             help_text=f"{treatment.interval_min_days} to {treatment.interval_max_days} days.",
+            error_messages={
+                key: f"Sessions of {treatment.name.lower()} are {treatment.interval_min_days} to "
+                f"{treatment.interval_max_days} days apart."
+                for key in ("min_value", "max_value")
+            },
         )
         for code in codes:
             self.fields[f"finding_{code}"] = forms.ChoiceField(

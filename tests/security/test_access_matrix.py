@@ -27,7 +27,11 @@ ROLES = ["anonymous", "patient_a", "patient_b", "reception_elsewhere", "receptio
 
 
 def row(anonymous, patient_a, patient_b, reception_elsewhere, reception, practitioner, manager):
-    return dict(zip(ROLES, (anonymous, patient_a, patient_b, reception_elsewhere, reception, practitioner, manager)))
+    return dict(
+        zip(
+            ROLES, (anonymous, patient_a, patient_b, reception_elsewhere, reception, practitioner, manager), strict=True
+        )
+    )
 
 
 def same(status):
