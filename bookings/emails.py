@@ -78,3 +78,44 @@ def appointment_confirmation_send(*, appointment_id: int) -> bool:
         appointment.confirmation_sent_at = timezone.now()
         appointment.save(update_fields=["confirmation_sent_at"])
     return True
+
+
+def course_schedule_send(*, course_id: int) -> bool:
+    """One message listing every booked session of a course, with one .ics holding them all."""
+    from bookings.models import Course
+
+    with transaction.atomic():
+        course = (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("patient", "location", "treatment", "area")
+            .get(pk=course_id)
+        )
+        if course.schedule_sent_at is not None or not course.patient.email:
+            return False
+        sessions = list(
+            course.appointments.active()
+            .select_related("practitioner", "location", "treatment", "area", "course")
+            .order_by("start")
+        )
+        if not sessions:
+            return False
+        zone = course.location.zone
+        context = {
+            "course": course,
+            "sessions": [(a, friendly_when(a.start.astimezone(zone))) for a in sessions],
+            "clinic_name": settings.CLINIC_NAME,
+            "clinic_phone": course.location.phone or settings.CLINIC_PHONE,
+            "cutoff_hours": BookingRules.current().cancellation_cutoff_hours,
+        }
+        message = EmailMultiAlternatives(
+            subject=f"Your {course.treatment.name.lower()} course: all your dates",
+            body=render_to_string("emails/course_schedule.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[course.patient.email],
+        )
+        message.attach_alternative(render_to_string("emails/course_schedule.html", context), "text/html")
+        message.attach("course.ics", appointments_ics(sessions, calendar_name=settings.CLINIC_NAME), ICS_MIMETYPE)
+        message.send()
+        course.schedule_sent_at = timezone.now()
+        course.save(update_fields=["schedule_sent_at"])
+    return True

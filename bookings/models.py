@@ -212,6 +212,10 @@ class Course(models.Model):
     interval_days = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_INTAKE)
     maintenance_due = models.DateField(null=True, blank=True)
+    unplaced = models.JSONField(
+        default=list, blank=True, help_text="Sessions the scheduler could not place: [{number, target, reason}]."
+    )
+    schedule_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from bookings.models import Appointment, Course
 from bookings.services import appointment_cancel
+from bookings.tasks import schedule_course
 from intake.models import Intake
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def _open_course(intake: Intake) -> Course | None:
 def on_intake_cleared(
     sender: Any, *, intake_id: int, sessions: int | None, interval_days: int | None, **_: Any
 ) -> None:
+    """Link the course to its cleared intake and queue the worker that books the rest of it."""
     intake = Intake.objects.select_related("patient", "treatment").get(pk=intake_id)
     with transaction.atomic():
         course = _open_course(intake)
@@ -39,10 +41,9 @@ def on_intake_cleared(
         course.intake = intake
         course.sessions_planned = sessions or course.sessions_planned
         course.interval_days = interval_days or course.interval_days
-        # Reception books the remaining sessions from the diary until the course scheduler
-        # (a later issue) books them itself: "needs attention" puts it on reception's list.
-        course.status = Course.Status.NEEDS_ATTENTION
-        course.save(update_fields=["intake", "sessions_planned", "interval_days", "status", "updated_at"])
+        course.save(update_fields=["intake", "sessions_planned", "interval_days", "updated_at"])
+        course_id = course.pk
+        transaction.on_commit(lambda: schedule_course.delay(course_id))
 
 
 def on_intake_declined(sender: Any, *, intake_id: int, **_: Any) -> None:

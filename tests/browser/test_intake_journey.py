@@ -201,7 +201,8 @@ def test_a_patient_completes_the_questionnaire_and_a_practitioner_approves_it(
     )
     course.refresh_from_db()
     assert course.intake == intake
-    assert course.status == Course.Status.NEEDS_ATTENTION
+    assert course.status == Course.Status.SCHEDULED
+    assert course.appointments.active().count() == course.sessions_planned
     assert AuditEvent.objects.filter(
         action="intake.view", actor=practitioner.user, object_id=str(intake.pk), patient=patient
     ).exists()

@@ -213,7 +213,8 @@ def test_a_practitioner_approves_and_the_course_is_shaped(api, clinic, django_ca
     assert response.status_code == 200 and response.json() == {"status": "cleared"}
     assert [(r["sessions"], r["interval_days"]) for r in received] == [(6, 14)]
     course = Course.objects.get(patient=clinic.patient)
-    assert (course.status, course.sessions_planned, course.interval_days) == (Course.Status.NEEDS_ATTENTION, 6, 14)
+    assert (course.status, course.sessions_planned, course.interval_days) == (Course.Status.SCHEDULED, 6, 14)
+    assert course.appointments.active().count() == 6  # the worker booked the rest of the course
     review = Review.objects.get(intake=intake)
     assert review.finding_decisions == {"ANTITHROMBOTIC": {"decision": "proceed", "notes": "Prescriber aware"}}
 

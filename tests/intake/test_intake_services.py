@@ -147,7 +147,11 @@ def test_approval_clears_and_books_nothing_before_it(clinic, booked, django_capt
     course.refresh_from_db()
     assert intake.status == Status.CLEARED and review.decision == Review.Decision.APPROVE
     assert (course.intake, course.sessions_planned, course.interval_days) == (intake, 5, 21)
-    assert course.status == Course.Status.NEEDS_ATTENTION  # reception places the rest for now
+    # The worker (eager in tests) booked the remaining sessions, fortnightly-ish at 21 days.
+    assert course.status == Course.Status.SCHEDULED and course.unplaced == []
+    sessions = list(course.appointments.active().order_by("session_number"))
+    assert [a.session_number for a in sessions] == [1, 2, 3, 4, 5]
+    assert all((b.start - a.start).days == 21 for a, b in zip(sessions, sessions[1:], strict=False))
 
 
 @pytest.mark.parametrize(

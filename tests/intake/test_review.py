@@ -196,7 +196,8 @@ def test_approving_clears_the_intake_and_sends_intake_cleared_once(
     course.refresh_from_db()
     assert intake.status == Status.CLEARED
     assert [(r["intake_id"], r["sessions"], r["interval_days"]) for r in received] == [(intake.pk, 5, 21)]
-    assert (course.status, course.sessions_planned, course.interval_days) == (Course.Status.NEEDS_ATTENTION, 5, 21)
+    assert (course.status, course.sessions_planned, course.interval_days) == (Course.Status.SCHEDULED, 5, 21)
+    assert course.appointments.active().count() == 5
     review = Review.objects.get(intake=intake)
     assert review.practitioner == clinic.practitioner and review.notes == "Discussed bruising"
     assert review.finding_decisions == {"ANTITHROMBOTIC": {"decision": "proceed", "notes": ""}}
