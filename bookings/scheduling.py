@@ -16,6 +16,7 @@ from django.utils import timezone
 from bookings.diary import diary_load
 from bookings.models import Appointment, Course
 from bookings.planning import course_targets, place_course
+from bookings.reminders import reminders_schedule
 from bookings.services import SlotUnavailable, _insert
 from clinic.audit import audit_record
 
@@ -75,6 +76,7 @@ def course_schedule(*, course_id: int, now: datetime | None = None) -> ScheduleR
                             )
                         )  # fmt: skip
                         booked.append(appointment.pk)
+                        reminders_schedule(appointment=appointment, now=now)
                         continue
                     except SlotUnavailable:
                         reason = "taken while scheduling"

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings import availability as av
+from bookings import reminders
 from bookings.diary import availability_search, diary_load, visit_length
 from bookings.models import Appointment, BookingRules, Course
 from clinic.audit import audit_record
@@ -123,6 +124,7 @@ def appointment_book(
                 patient=patient,
                 details={"start": appointment.start.isoformat(), "override_reason": override_reason},
             )
+            reminders.reminders_schedule(appointment=appointment, now=now)
             transaction.on_commit(lambda: _queue_confirmation(appointment.pk))
     except SlotUnavailable as exc:
         exc.alternatives = _alternatives(
@@ -149,6 +151,7 @@ def appointment_cancel(
             details={"reason": appointment.cancel_reason},
         )  # fmt: skip
         _close_course_without_sessions(appointment, by=by)
+        reminders.reminders_drop(appointment=appointment)
     return appointment
 
 
@@ -189,6 +192,7 @@ def appointment_reschedule(
                 actor=by, action="appointment.reschedule", obj=appointment, patient=appointment.patient,
                 details={"from": old_start.isoformat(), "to": appointment.start.isoformat()},
             )  # fmt: skip
+            reminders.reminders_schedule(appointment=appointment, now=now)
     except SlotUnavailable as exc:
         exc.alternatives = _alternatives(
             treatment=appointment.treatment, area=appointment.area, location=appointment.location, start=start,
@@ -218,10 +222,32 @@ def appointment_set_status(
             actor=by, action="appointment.status", obj=appointment, patient=appointment.patient,
             details={"from": previous, "to": status},
         )  # fmt: skip
+        if status == Status.COMPLETED:
+            reminders.after_session_schedule(appointment=appointment, now=now)
+            _advance_course(appointment, by=by, now=now)
     return appointment
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _advance_course(appointment: Appointment, *, by: Any, now: datetime) -> None:
+    """A completed session moves its course on; the last one completes it and plans maintenance."""
+    course = appointment.course
+    if course is None or course.status in (Course.Status.COMPLETED, Course.Status.CANCELLED):
+        return
+    done = course.appointments.filter(status=Status.COMPLETED).count()
+    if done >= course.sessions_planned:
+        course.status = Course.Status.COMPLETED
+        every = course.treatment.maintenance_every_days
+        # Fat reduction needs no maintenance: its protocol has no interval, so no recall.
+        course.maintenance_due = (now + timedelta(days=every)).date() if every else None
+        course.save(update_fields=["status", "maintenance_due", "updated_at"])
+        audit_record(actor=by, action="course.complete", obj=course, patient=course.patient)
+        reminders.course_end_schedule(course=course, now=now)
+    elif course.status == Course.Status.SCHEDULED:
+        course.status = Course.Status.IN_PROGRESS
+        course.save(update_fields=["status", "updated_at"])
 
 
 def _close_course_without_sessions(appointment: Appointment, *, by: Any) -> None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import AuditEvent, Location, Patient, Practitioner, Room, User
+from clinic.models import AuditEvent, Location, Notification, Patient, Practitioner, Room, User
 
 
 @admin.register(User)
@@ -64,6 +64,26 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     date_hierarchy = "at"
     list_select_related = ["actor", "patient"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: clinic.outbox alone writes these rows. Filtered on "Failed" (dead) it is the
+    staff's list of messages that could not be sent and need a phone call instead."""
+
+    list_display = ["due_at", "kind", "channel", "status", "attempts", "last_error"]
+    list_filter = ["status", "kind"]
+    date_hierarchy = "due_at"
+    ordering = ["-due_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

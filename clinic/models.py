@@ -220,3 +220,61 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+class Notification(models.Model):
+    """One message to send at `due_at`: a row, not a far-future Celery task (DESIGN.md).
+
+    clinic.outbox is the only writer. The idempotency key makes scheduling the same reminder
+    twice a no-op, so a message is sent at most once per subject, kind and channel.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "SMS"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DROPPED = "dropped", "Dropped"
+        DEAD = "dead", "Failed"
+
+    kind = models.CharField(max_length=40, help_text="What the message is, e.g. appointment.reminder_48h.")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
+    subject_type = models.CharField(max_length=60, help_text="Model label of what it is about.")
+    subject_id = models.PositiveBigIntegerField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The exception class and a short message: never patient data.
+    last_error = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.CharField(max_length=254, blank=True, help_text="Where it went, filled in when sent.")
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            # The dispatcher's claim: pending rows with due_at <= now, oldest first.
+            models.Index(fields=["status", "due_at"], name="clinic_notif_due_idx"),
+            # Cancelling or moving an appointment drops or re-times the rows about it.
+            models.Index(fields=["subject_type", "subject_id"], name="clinic_notif_subject_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending", "sent", "dropped", "dead"]),
+                name="clinic_notification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["email", "sms"]), name="clinic_notification_channel_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.channel}) {self.subject_type}#{self.subject_id} {self.status}"

@@ -68,6 +68,8 @@ except (ZoneInfoNotFoundError, ValueError) as exc:
     raise ImproperlyConfigured(f"CLINIC_TIME_ZONE {CLINIC_TIME_ZONE!r} is not a known time zone") from exc
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Meso Clinic")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "020 7946 0000")
+# Where links in emails point (no request to build them from when the worker sends).
+CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The clinic's policy for every course: each treatment's protocol must stay inside these.
 CLINIC_COURSE_MIN_SESSIONS = 4
 CLINIC_COURSE_MAX_SESSIONS = 10
@@ -258,7 +260,11 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every minute; a dispatch queued while no worker runs expires rather than piling up.
+CELERY_BEAT_SCHEDULE: dict = {
+    "dispatch-outbox": {"task": "clinic.tasks.dispatch_outbox", "schedule": 60.0, "options": {"expires": 55}}
+}
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "clinic.sms.ConsoleBackend")
 
 # --- API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,21 @@
+"""Background work for the clinic package: the notification dispatcher.
+
+Beat queues `dispatch_outbox` every minute (CELERY_BEAT_SCHEDULE). It takes no arguments and
+is safe to run twice or concurrently: rows are claimed one dispatcher at a time (clinic.outbox),
+so a redelivered or overlapping run finds nothing left to send twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from celery import shared_task
+from django.utils import timezone
+
+from clinic.outbox import outbox_dispatch
+
+
+@shared_task(acks_late=True)
+def dispatch_outbox() -> dict:
+    """Send every notification due now; returns the counts (sent, dropped, retimed, retried, dead)."""
+    return asdict(outbox_dispatch(now=timezone.now()))

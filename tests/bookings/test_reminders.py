@@ -1,0 +1,144 @@
+"""Reminders and aftercare as outbox rows: when they are due, what they say, and that a cancelled
+or moved appointment's messages follow it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from bookings.models import Appointment, Course
+from bookings.services import appointment_book, appointment_cancel, appointment_reschedule, appointment_set_status
+from clinic.models import Notification
+from clinic.outbox import outbox_dispatch
+from tests.bookings.conftest import make_patient
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+
+
+def book(clinic, start, patient=None, by=None):
+    patient = patient or make_patient()
+    return appointment_book(
+        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location, start=start,
+        by=by or patient.user, practitioner=clinic.practitioner, now=NOW,
+    )  # fmt: skip
+
+
+def rows(appointment):
+    return {
+        n.kind: n for n in Notification.objects.filter(subject_type="bookings.appointment", subject_id=appointment.pk)
+    }
+
+
+def test_a_booking_plans_pre_care_a_week_before_at_ten_local_and_a_reminder_48_hours_before(clinic):
+    # 30 October is BST (10:00 local = 09:00 UTC a week before, 23 October); 2 November is GMT.
+    summer = book(clinic, datetime(2026, 10, 30, 13, 0, tzinfo=UTC))
+    winter = book(clinic, datetime(2026, 11, 2, 14, 0, tzinfo=UTC))
+    assert rows(summer)["appointment.precare_7d"].due_at == datetime(2026, 10, 23, 9, 0, tzinfo=UTC)
+    assert rows(winter)["appointment.precare_7d"].due_at == datetime(2026, 10, 26, 10, 0, tzinfo=UTC)
+    assert rows(winter)["appointment.reminder_48h"].due_at == datetime(2026, 10, 31, 14, 0, tzinfo=UTC)
+
+
+def test_a_booking_too_soon_for_pre_care_gets_only_what_still_makes_sense(clinic):
+    soon = book(clinic, NOW.replace(day=4, hour=10))  # 3 days ahead: no 7-day pre-care
+    assert set(rows(soon)) == {"appointment.reminder_48h"}
+    tomorrow = book(clinic, NOW.replace(day=2, hour=12))
+    assert rows(tomorrow) == {}
+
+
+def test_cancelling_drops_the_pending_reminders(clinic):
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    appointment_cancel(appointment=appointment, by=appointment.patient.user, now=NOW)
+    assert {n.status for n in rows(appointment).values()} == {"dropped"}
+    outbox_dispatch(now=datetime(2026, 10, 19, 12, 0, tzinfo=UTC))
+    assert mail.outbox == []
+
+
+def test_moving_re_times_the_pending_reminders(clinic):
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    appointment_reschedule(appointment=appointment, start=datetime(2026, 10, 27, 10, 0, tzinfo=UTC),
+                           by=appointment.patient.user, now=NOW)  # fmt: skip
+    assert rows(appointment)["appointment.reminder_48h"].due_at == datetime(2026, 10, 25, 10, 0, tzinfo=UTC)
+    outbox_dispatch(now=datetime(2026, 10, 18, 12, 0, tzinfo=UTC))  # the old 48-hour time: nothing yet
+    assert [m.subject for m in mail.outbox if "Reminder" in m.subject] == []
+
+
+def test_the_reminders_say_what_to_do_before_the_session(clinic):
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    mail.outbox.clear()
+    outbox_dispatch(now=datetime(2026, 10, 19, 12, 0, tzinfo=UTC))
+    precare, reminder = sorted(mail.outbox, key=lambda m: m.subject)
+    assert "Getting ready" in precare.subject and "Never stop a prescribed blood thinner" in precare.body
+    assert "Reminder" in reminder.subject and "lidocaine cream 20-30 minutes before" in reminder.body
+    assert "Tuesday 20 October at 11:00" in reminder.body  # local time (BST)
+    assert reminder.to == [appointment.patient.email]
+    outbox_dispatch(now=datetime(2026, 10, 19, 13, 0, tzinfo=UTC))
+    assert len(mail.outbox) == 2  # never twice
+
+
+def test_completing_the_first_session_sends_aftercare_and_plans_a_check_in(clinic, reception):
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    done = datetime(2026, 10, 20, 10, 40, tzinfo=UTC)
+    appointment_set_status(appointment=appointment, status="arrived", by=reception, now=done)
+    appointment_set_status(appointment=appointment, status="completed", by=reception, now=done)
+    planned = rows(appointment)
+    assert planned["appointment.checkin_48h"].due_at == appointment.end + timedelta(hours=48)
+    mail.outbox.clear()
+    outbox_dispatch(now=done)
+    (aftercare,) = mail.outbox
+    assert "no make-up for 12-24 hours" in aftercare.body and "call 999" in aftercare.body
+    outbox_dispatch(now=appointment.end + timedelta(hours=48))
+    assert "Is swelling, redness or bruising easing?" in mail.outbox[-1].body
+
+
+def _complete_course(clinic, reception, treatment=None):
+    course_patient = make_patient()
+    first = book(clinic, datetime(2026, 10, 6, 10, 0, tzinfo=UTC), patient=course_patient)
+    course = first.course
+    Course.objects.filter(pk=course.pk).update(sessions_planned=4, status=Course.Status.SCHEDULED)
+    sessions = [first] + [
+        appointment_book(
+            patient=course_patient,
+            treatment=clinic.treatment,
+            area=clinic.area,
+            location=clinic.location,
+            start=datetime(2026, 10, 6 + 7 * k, 10, 0, tzinfo=UTC),
+            by=reception,
+            practitioner=clinic.practitioner,
+            now=NOW,
+        )  # fmt: skip
+        for k in range(1, 4)
+    ]
+    for appointment in sessions:
+        appointment_set_status(appointment=appointment, status="arrived", by=reception, now=appointment.start)
+        appointment_set_status(appointment=appointment, status="completed", by=reception, now=appointment.end)
+    course.refresh_from_db()
+    return course, sessions
+
+
+def test_the_last_session_completes_the_course_and_plans_the_maintenance_recall(clinic, reception):
+    course, sessions = _complete_course(clinic, reception)
+    assert course.status == Course.Status.COMPLETED
+    assert course.maintenance_due == (sessions[-1].end + timedelta(days=150)).date()
+    recall = Notification.objects.get(
+        subject_type="bookings.course", subject_id=course.pk, kind="course.maintenance_recall"
+    )
+    assert recall.due_at.astimezone(clinic.location.zone).hour == 10
+    outbox_dispatch(now=recall.due_at)
+    bodies = "\n".join(m.body for m in mail.outbox)
+    assert "Your course is complete" in bodies and f"/book/{clinic.treatment.slug}/" in bodies
+
+
+def test_fat_reduction_has_no_maintenance_recall(clinic, reception):
+    from treatments.models import Treatment
+
+    fat = Treatment.objects.get(indication="FAT")
+    fat.practitioners.add(clinic.practitioner)
+    clinic.treatment, clinic.area = fat, fat.areas.get(slug="abdomen")
+    course, _ = _complete_course(clinic, reception)
+    assert course.status == Course.Status.COMPLETED and course.maintenance_due is None
+    assert not Notification.objects.filter(kind="course.maintenance_recall").exists()
+    assert Appointment.objects.filter(course=course, status="completed").count() == 4
