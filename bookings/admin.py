@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bookings.models import Appointment, BookingRules, LocationClosure, TimeOff, WorkingHours
+from bookings.models import Appointment, BookingRules, LocationClosure, MessageSettings, TimeOff, WorkingHours
 
 
 @admin.register(WorkingHours)
@@ -51,6 +51,15 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MessageSettings)
+class MessageSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not MessageSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

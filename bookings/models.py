@@ -216,6 +216,9 @@ class Course(models.Model):
         default=list, blank=True, help_text="Sessions the scheduler could not place: [{number, target, reason}]."
     )
     schedule_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recall_contacted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When reception last called about maintenance."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -341,3 +344,45 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.patient}"
+
+
+class MessageSettings(models.Model):
+    """Which patient messages the clinic sends, and their lead times: one row, edited by a manager."""
+
+    intake_request = models.BooleanField("Ask for the health questionnaire after booking", default=True)
+    intake_nudge_hours = models.PositiveSmallIntegerField(
+        "Nudge if the questionnaire is not sent after (hours; 0 = never)", default=48
+    )
+    precare = models.BooleanField("Pre-care advice before a session", default=True)
+    precare_days = models.PositiveSmallIntegerField("Pre-care: days before (sent at 10:00 local)", default=7)
+    reminder = models.BooleanField("Reminder before a session", default=True)
+    reminder_hours = models.PositiveSmallIntegerField("Reminder: hours before", default=48)
+    aftercare = models.BooleanField("Aftercare after a session", default=True)
+    checkin = models.BooleanField("Check-in after the first session", default=True)
+    checkin_hours = models.PositiveSmallIntegerField("Check-in: hours after the session", default=48)
+    cancellation = models.BooleanField("Cancellation confirmation", default=True)
+    course_end = models.BooleanField("Course completion", default=True)
+    maintenance_recall = models.BooleanField("Maintenance recall", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "message settings"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="bookings_message_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "Message settings"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(MESSAGE_SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> MessageSettings:
+        found = cache.get(MESSAGE_SETTINGS_CACHE_KEY)
+        if found is None:
+            found, _ = cls.objects.get_or_create(pk=1)
+            cache.set(MESSAGE_SETTINGS_CACHE_KEY, found, 300)
+        return found
+
+
+MESSAGE_SETTINGS_CACHE_KEY = "bookings:message-settings:v1"

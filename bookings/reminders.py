@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from bookings.models import Appointment, Course
+from bookings.models import Appointment, Course, MessageSettings
 from clinic.outbox import Drop, Message, Retime, notification_drop, notification_schedule, register
+from intake.models import Intake
 
 BEFORE_7_DAYS = (
     "Unless prescribed, avoid ibuprofen/naproxen, fish oil, vitamin E, ginkgo, garlic and ginseng for 7 days. "
@@ -56,11 +57,24 @@ def _local_at(moment: datetime, zone, days_before: int) -> datetime:
 
 
 def _due(kind: str, appointment: Appointment) -> datetime:
+    settings_ = MessageSettings.current()
     if kind == "appointment.precare_7d":
-        return _local_at(appointment.start, appointment.location.zone, 7)
+        return _local_at(appointment.start, appointment.location.zone, settings_.precare_days)
     if kind == "appointment.reminder_48h":
-        return appointment.start - timedelta(hours=48)
+        return appointment.start - timedelta(hours=settings_.reminder_hours)
     raise ValueError(kind)
+
+
+def _enabled(kind: str) -> bool:
+    """The clinic's message settings: a switched-off kind is neither planned nor sent."""
+    field = {
+        "appointment.precare_7d": "precare", "appointment.reminder_48h": "reminder",
+        "appointment.aftercare": "aftercare", "appointment.checkin_48h": "checkin",
+        "appointment.cancelled": "cancellation", "course.completed": "course_end",
+        "course.maintenance_recall": "maintenance_recall", "course.intake_request": "intake_request",
+        "course.intake_nudge": "intake_request",
+    }[kind]  # fmt: skip
+    return bool(getattr(MessageSettings.current(), field))
 
 
 # --- scheduling (called by the services, inside their transactions) ---------------------------
@@ -70,28 +84,48 @@ def reminders_schedule(*, appointment: Appointment, now: datetime) -> None:
     """Pre-care a week before and the 48-hour reminder, when there is still time for them."""
     for kind in APPOINTMENT_REMINDERS:
         due = _due(kind, appointment)
-        if due > now:
+        if due > now and _enabled(kind):
             notification_schedule(
                 kind=kind, channel="email", subject=appointment, patient=appointment.patient, due_at=due
             )
 
 
-def reminders_drop(*, appointment: Appointment) -> None:
+def reminders_drop(*, appointment: Appointment, now: datetime) -> None:
+    """Cancelled: its reminders go, and the patient is told it is cancelled."""
     notification_drop(subject=appointment, kinds=APPOINTMENT_REMINDERS, reason="appointment cancelled")
+    if _enabled("appointment.cancelled"):
+        notification_schedule(kind="appointment.cancelled", channel="email", subject=appointment,
+                              patient=appointment.patient, due_at=now)  # fmt: skip
+
+
+def intake_request_schedule(*, course: Course, now: datetime) -> None:
+    """A new course asks for the questionnaire, and nudges if it is not sent in time."""
+    if not _enabled("course.intake_request"):
+        return
+    notification_schedule(kind="course.intake_request", channel="email", subject=course, patient=course.patient,
+                          due_at=now)  # fmt: skip
+    hours = MessageSettings.current().intake_nudge_hours
+    if hours:
+        notification_schedule(kind="course.intake_nudge", channel="email", subject=course, patient=course.patient,
+                              due_at=now + timedelta(hours=hours))  # fmt: skip
 
 
 def after_session_schedule(*, appointment: Appointment, now: datetime, adverse_event: bool = False) -> None:
     """Aftercare now; a check-in 48 hours after the first session (or any with an adverse event)."""
-    notification_schedule(kind="appointment.aftercare", channel="email", subject=appointment,
-                          patient=appointment.patient, due_at=now)  # fmt: skip
-    if appointment.session_number == 1 or adverse_event:
+    if _enabled("appointment.aftercare"):
+        notification_schedule(kind="appointment.aftercare", channel="email", subject=appointment,
+                              patient=appointment.patient, due_at=now)  # fmt: skip
+    if (appointment.session_number == 1 or adverse_event) and _enabled("appointment.checkin_48h"):
+        hours = MessageSettings.current().checkin_hours
         notification_schedule(kind="appointment.checkin_48h", channel="email", subject=appointment,
-                              patient=appointment.patient, due_at=appointment.end + timedelta(hours=48))  # fmt: skip
+                              patient=appointment.patient, due_at=appointment.end + timedelta(hours=hours))  # fmt: skip
 
 
 def course_end_schedule(*, course: Course, now: datetime) -> None:
-    notification_schedule(kind="course.completed", channel="email", subject=course, patient=course.patient, due_at=now)
-    if course.maintenance_due:
+    if _enabled("course.completed"):
+        notification_schedule(kind="course.completed", channel="email", subject=course, patient=course.patient,
+                              due_at=now)  # fmt: skip
+    if course.maintenance_due and _enabled("course.maintenance_recall"):
         due = datetime.combine(course.maintenance_due, LOCAL_SEND_TIME, tzinfo=course.location.zone)
         notification_schedule(kind="course.maintenance_recall", channel="email", subject=course,
                               patient=course.patient, due_at=due)  # fmt: skip
@@ -195,3 +229,39 @@ def render_recall(row: Any, now: datetime) -> Message | Drop:
     book_url = f"{settings.CLINIC_BASE_URL}/book/{course.treatment.slug}/?area={course.area.slug}"
     return _email(course, subject=f"Time for your {course.treatment.name.lower()} maintenance session",
                   template="maintenance_recall", course=course, book_url=book_url)  # fmt: skip
+
+
+@register("appointment.cancelled")
+def render_cancelled(row: Any, now: datetime) -> Message | Drop:
+    appointment = _appointment(row)
+    if appointment is None or appointment.status != Appointment.Status.CANCELLED:
+        return Drop("appointment not cancelled")
+    return _email(appointment, subject=f"Cancelled: your appointment on {_when(appointment)}", template="cancelled",
+                  appointment=appointment, when=_when(appointment),
+                  book_url=f"{settings.CLINIC_BASE_URL}/book/{appointment.treatment.slug}/")  # fmt: skip
+
+
+def _questionnaire_sent(course: Course) -> bool:
+    return (
+        Intake.objects.filter(patient_id=course.patient_id, treatment_id=course.treatment_id, area_id=course.area_id)
+        .exclude(status=Intake.Status.DRAFT)
+        .exists()
+    )
+
+
+@register("course.intake_request")
+def render_intake_request(row: Any, now: datetime) -> Message | Drop:
+    course = _course(row)
+    if course is None or course.status != Course.Status.AWAITING_INTAKE or _questionnaire_sent(course):
+        return Drop("questionnaire no longer needed")
+    return _email(course, subject="Before your first session: a short health questionnaire", template="intake_request",
+                  course=course, intake_url=f"{settings.CLINIC_BASE_URL}/me/intake/")  # fmt: skip
+
+
+@register("course.intake_nudge")
+def render_intake_nudge(row: Any, now: datetime) -> Message | Drop:
+    course = _course(row)
+    if course is None or course.status != Course.Status.AWAITING_INTAKE or _questionnaire_sent(course):
+        return Drop("questionnaire already sent")
+    return _email(course, subject="A reminder: your health questionnaire", template="intake_nudge",
+                  course=course, intake_url=f"{settings.CLINIC_BASE_URL}/me/intake/")  # fmt: skip

@@ -106,7 +106,7 @@ def appointment_book(
             if kind == Appointment.Kind.TREATMENT:
                 course, session_number = _course_for(
                     patient=patient, treatment=treatment, area=area, location=location,
-                    practitioner_id=slot.practitioner_id, by=by,
+                    practitioner_id=slot.practitioner_id, by=by, now=now,
                 )  # fmt: skip
             appointment = _insert(
                 Appointment(
@@ -151,7 +151,7 @@ def appointment_cancel(
             details={"reason": appointment.cancel_reason},
         )  # fmt: skip
         _close_course_without_sessions(appointment, by=by)
-        reminders.reminders_drop(appointment=appointment)
+        reminders.reminders_drop(appointment=appointment, now=now)
     return appointment
 
 
@@ -269,7 +269,14 @@ def _queue_confirmation(appointment_id: int) -> None:
 
 
 def _course_for(
-    *, patient: Patient, treatment: Treatment, area: Area, location: Location, practitioner_id: int, by: Any
+    *,
+    patient: Patient,
+    treatment: Treatment,
+    area: Area,
+    location: Location,
+    practitioner_id: int,
+    by: Any,
+    now: datetime,
 ) -> tuple[Course, int]:
     """The course this treatment session belongs to, and its session number.
 
@@ -283,6 +290,7 @@ def _course_for(
             sessions_planned=treatment.sessions_default, interval_days=treatment.interval_default_days,
         )  # fmt: skip
         audit_record(actor=by, action="course.start", obj=course, patient=patient)
+        reminders.intake_request_schedule(course=course, now=now)
         return course, 1
     if not is_staff_member(by):
         raise ValidationError(

@@ -19,4 +19,5 @@ def clinic(request: HttpRequest) -> dict[str, Any]:
         "is_staff_member": is_staff_member(getattr(request, "user", None)),
         "is_manager": Role.MANAGER in roles,
         "is_practitioner": Role.PRACTITIONER in roles,
+        "is_reception": Role.RECEPTION in roles,
     }

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from bookings import api as booking_api
 from bookings import booking_views as booking_flow
 from bookings import patient_views
+from bookings import staff_views as booking_staff
 from clinic import api as clinic_api
 from clinic import views
 from treatments import api as treatment_api
@@ -44,6 +45,8 @@ urlpatterns = [
     path("book/<slug:slug>/", booking_flow.book_start, name="book-start"),
     path("book/<slug:slug>/hold/", booking_flow.book_hold, name="book-hold"),
     path("staff/", views.staff_home, name="staff-home"),
+    path("staff/recalls/", booking_staff.recall_list, name="recall-list"),
+    path("staff/recalls/<int:pk>/contacted/", booking_staff.recall_contacted, name="recall-contacted"),
     path("", include("bookings.feed_urls")),
     path("", include("intake.urls")),
     path("", include("intake.staff_urls")),

@@ -52,9 +52,12 @@ def test_a_booking_too_soon_for_pre_care_gets_only_what_still_makes_sense(clinic
 def test_cancelling_drops_the_pending_reminders(clinic):
     appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
     appointment_cancel(appointment=appointment, by=appointment.patient.user, now=NOW)
-    assert {n.status for n in rows(appointment).values()} == {"dropped"}
+    planned = rows(appointment)
+    assert {planned[k].status for k in ("appointment.precare_7d", "appointment.reminder_48h")} == {"dropped"}
+    mail.outbox.clear()
     outbox_dispatch(now=datetime(2026, 10, 19, 12, 0, tzinfo=UTC))
-    assert mail.outbox == []
+    (notice,) = [m for m in mail.outbox if "appointment" in m.subject.lower()]  # only the cancellation
+    assert notice.subject.startswith("Cancelled: your appointment on Tuesday 20 October")
 
 
 def test_moving_re_times_the_pending_reminders(clinic):
@@ -70,13 +73,15 @@ def test_the_reminders_say_what_to_do_before_the_session(clinic):
     appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
     mail.outbox.clear()
     outbox_dispatch(now=datetime(2026, 10, 19, 12, 0, tzinfo=UTC))
-    precare, reminder = sorted(mail.outbox, key=lambda m: m.subject)
-    assert "Getting ready" in precare.subject and "Never stop a prescribed blood thinner" in precare.body
+    (precare,) = [m for m in mail.outbox if m.subject.startswith("Getting ready")]
+    (reminder,) = [m for m in mail.outbox if m.subject.startswith("Reminder: your appointment")]
+    assert "Never stop a prescribed blood thinner" in precare.body
     assert "Reminder" in reminder.subject and "lidocaine cream 20-30 minutes before" in reminder.body
     assert "Tuesday 20 October at 11:00" in reminder.body  # local time (BST)
     assert reminder.to == [appointment.patient.email]
+    sent = len(mail.outbox)
     outbox_dispatch(now=datetime(2026, 10, 19, 13, 0, tzinfo=UTC))
-    assert len(mail.outbox) == 2  # never twice
+    assert len(mail.outbox) == sent  # never twice
 
 
 def test_completing_the_first_session_sends_aftercare_and_plans_a_check_in(clinic, reception):
@@ -88,7 +93,7 @@ def test_completing_the_first_session_sends_aftercare_and_plans_a_check_in(clini
     assert planned["appointment.checkin_48h"].due_at == appointment.end + timedelta(hours=48)
     mail.outbox.clear()
     outbox_dispatch(now=done)
-    (aftercare,) = mail.outbox
+    (aftercare,) = [m for m in mail.outbox if "after today's session" in m.subject]
     assert "no make-up for 12-24 hours" in aftercare.body and "call 999" in aftercare.body
     outbox_dispatch(now=appointment.end + timedelta(hours=48))
     assert "Is swelling, redness or bruising easing?" in mail.outbox[-1].body
@@ -142,3 +147,51 @@ def test_fat_reduction_has_no_maintenance_recall(clinic, reception):
     assert course.status == Course.Status.COMPLETED and course.maintenance_due is None
     assert not Notification.objects.filter(kind="course.maintenance_recall").exists()
     assert Appointment.objects.filter(course=course, status="completed").count() == 4
+
+
+def test_a_new_course_asks_for_the_questionnaire_and_nudges_once_if_it_is_not_sent(clinic):
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    outbox_dispatch(now=NOW)
+    (request,) = [m for m in mail.outbox if "health questionnaire" in m.subject]
+    assert "/me/intake/" in request.body
+    outbox_dispatch(now=NOW + timedelta(hours=48))
+    nudges = [m for m in mail.outbox if m.subject == "A reminder: your health questionnaire"]
+    assert len(nudges) == 1 and appointment.course.status == Course.Status.AWAITING_INTAKE
+
+
+def test_no_nudge_once_the_questionnaire_is_sent(clinic):
+    from intake.models import Intake
+
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    Intake.objects.create(patient=appointment.patient, treatment=clinic.treatment, area=clinic.area,
+                          status=Intake.Status.NEEDS_REVIEW)  # fmt: skip
+    outbox_dispatch(now=NOW + timedelta(hours=48))
+    assert not [m for m in mail.outbox if "questionnaire" in m.subject]
+    nudge = Notification.objects.get(kind="course.intake_nudge", subject_id=appointment.course_id)
+    assert nudge.status == "dropped"
+
+
+def test_the_clinic_can_switch_a_message_off_and_change_lead_times(clinic):
+    from bookings.models import MessageSettings
+
+    settings_row = MessageSettings.current()
+    settings_row.precare, settings_row.reminder_hours = False, 24
+    settings_row.save()
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    planned = rows(appointment)
+    assert "appointment.precare_7d" not in planned
+    assert planned["appointment.reminder_48h"].due_at == datetime(2026, 10, 19, 10, 0, tzinfo=UTC)
+
+
+def test_reception_sees_who_is_due_maintenance_and_marks_them_contacted(client, clinic, reception):
+    import time_machine
+
+    course, sessions = _complete_course(clinic, reception)
+    with time_machine.travel(datetime.combine(course.maintenance_due, datetime.min.time(), tzinfo=UTC), tick=False):
+        client.force_login(reception)
+        html = client.get("/staff/recalls/").content.decode()
+        assert course.patient.full_name in html and "Not yet" in html
+        client.post(f"/staff/recalls/{course.pk}/contacted/")
+        course.refresh_from_db()
+        assert course.recall_contacted_at is not None
+        assert "Yes," in client.get("/staff/recalls/").content.decode()

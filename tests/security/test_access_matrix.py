@@ -51,6 +51,8 @@ EXPECTED = {
     "book-review": ("/booking/review/", same(302)),
     "book-confirmed": ("/booking/confirmed/{appointment}/", row(404, 200, 404, 404, 200, 200, 200)),
     "staff-home": ("/staff/", row(302, 404, 404, 200, 200, 200, 200)),
+    "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
+    "recall-contacted": ("/staff/recalls/{course}/contacted/", row(302, 404, 404, 405, 405, 404, 405)),
     "calendar-feed": ("/me/calendar/", row(302, 200, 200, 404, 404, 404, 404)),
     "calendar-feed-ics": ("/calendar/{feed_token}.ics", same(200)),  # the token is the credential
     "appointment-ics": ("/me/appointments/{appointment}/ics", row(302, 200, 404, 404, 200, 200, 200)),
@@ -144,6 +146,7 @@ def world(clinic, reception):
     }
     ids = {
         "appointment": appointment.pk,
+        "course": appointment.course_id,
         "intake": intake.pk,
         "draft_intake": draft.pk,
         "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,
