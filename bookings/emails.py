@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from bookings.ics import appointment_summary, appointments_ics
 from bookings.models import Appointment, BookingRules
+from clinic.models import AuditEvent
 
 # Django adds the charset parameter itself; naming it here as well would repeat it in the header.
 ICS_MIMETYPE = "text/calendar; method=PUBLISH"
@@ -65,8 +66,13 @@ def appointment_confirmation_send(*, appointment_id: int) -> bool:
         ):
             return False
         context = confirmation_context(appointment)
+        moved = AuditEvent.objects.filter(
+            action="appointment.reschedule", object_type="bookings.appointment", object_id=str(appointment.pk)
+        ).exists()
+        context["moved"] = moved
         message = EmailMultiAlternatives(
-            subject=f"Your {appointment.treatment.name} appointment on {context['when']}",
+            subject=f"{'Moved: your' if moved else 'Your'} {appointment.treatment.name} appointment on "
+            f"{context['when']}",
             body=render_to_string("emails/appointment_confirmation.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[appointment.patient.email],

@@ -187,12 +187,16 @@ def appointment_reschedule(
             appointment.start, appointment.end = slot.start, slot.end
             appointment.practitioner_id, appointment.room_id = slot.practitioner_id, slot.room_id
             appointment.is_override, appointment.override_reason = False, ""
+            # The confirmation goes again with the new time and an updated .ics: the move confirmation.
+            appointment.confirmation_sent_at = None
             _insert(appointment, update=True)
             audit_record(
                 actor=by, action="appointment.reschedule", obj=appointment, patient=appointment.patient,
                 details={"from": old_start.isoformat(), "to": appointment.start.isoformat()},
             )  # fmt: skip
             reminders.reminders_schedule(appointment=appointment, now=now)
+            moved_id = appointment.pk
+            transaction.on_commit(lambda: _queue_confirmation(moved_id))
     except SlotUnavailable as exc:
         exc.alternatives = _alternatives(
             treatment=appointment.treatment, area=appointment.area, location=appointment.location, start=start,

@@ -195,3 +195,20 @@ def test_reception_sees_who_is_due_maintenance_and_marks_them_contacted(client, 
         course.refresh_from_db()
         assert course.recall_contacted_at is not None
         assert "Yes," in client.get("/staff/recalls/").content.decode()
+
+
+def test_moving_sends_a_confirmation_of_the_new_time_with_an_updated_calendar(
+    clinic, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=appointment, start=datetime(2026, 10, 27, 11, 0, tzinfo=UTC),
+                               by=appointment.patient.user, now=NOW)  # fmt: skip
+    first, moved = [m for m in mail.outbox if "appointment on" in m.subject and "Getting" not in m.subject]
+    assert first.subject.startswith("Your") and moved.subject.startswith("Moved: your")
+    assert "Tuesday 27 October at 11:00" in moved.subject and "replaces the old one" in moved.body
+    from icalendar import Calendar
+
+    (event,) = Calendar.from_ical(moved.attachments[0][1]).walk("VEVENT")
+    assert event.decoded("dtstart").astimezone(UTC) == datetime(2026, 10, 27, 11, 0, tzinfo=UTC)
