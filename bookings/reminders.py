@@ -88,6 +88,11 @@ def reminders_schedule(*, appointment: Appointment, now: datetime) -> None:
             notification_schedule(
                 kind=kind, channel="email", subject=appointment, patient=appointment.patient, due_at=due
             )
+    # The 48-hour reminder also goes by text message when we have a mobile number.
+    due = _due("appointment.reminder_48h", appointment)
+    if appointment.patient.phone and due > now and _enabled("appointment.reminder_48h"):
+        notification_schedule(kind="appointment.reminder_48h", channel="sms", subject=appointment,
+                              patient=appointment.patient, due_at=due)  # fmt: skip
 
 
 def reminders_drop(*, appointment: Appointment, now: datetime) -> None:
@@ -173,9 +178,24 @@ def _upcoming(kind: str, row: Any, now: datetime, *, template: str, subject: str
     due = _due(kind, appointment)
     if abs((due - row.due_at).total_seconds()) > 60:  # the appointment moved since this was planned
         return Retime(due) if due > now else Drop("moved too close to send")
+    if row.channel == "sms":
+        return _sms(appointment)
     return _email(appointment, subject=subject.format(when=_when(appointment)), template=template,
                   appointment=appointment, when=_when(appointment), before_7_days=BEFORE_7_DAYS,
                   before_24_48_hours=BEFORE_24_48_HOURS)  # fmt: skip
+
+
+def _sms(appointment: Appointment) -> Message | Drop:
+    """A short text: when and where, and whom to call. No treatment name: texts show on lock screens."""
+    phone = appointment.patient.phone
+    if not phone:
+        return Drop("no phone number")
+    location = appointment.location
+    text = (
+        f"{settings.CLINIC_NAME}: reminder of your appointment {_when(appointment)} at {location.name}. "
+        f"To change it call {location.phone or settings.CLINIC_PHONE}."
+    )
+    return Message(to=phone, subject="", text=text)
 
 
 @register("appointment.precare_7d")

@@ -27,10 +27,9 @@ def book(clinic, start, patient=None, by=None):
     )  # fmt: skip
 
 
-def rows(appointment):
-    return {
-        n.kind: n for n in Notification.objects.filter(subject_type="bookings.appointment", subject_id=appointment.pk)
-    }
+def rows(appointment, channel="email"):
+    found = Notification.objects.filter(subject_type="bookings.appointment", subject_id=appointment.pk, channel=channel)
+    return {n.kind: n for n in found}
 
 
 def test_a_booking_plans_pre_care_a_week_before_at_ten_local_and_a_reminder_48_hours_before(clinic):
@@ -212,3 +211,18 @@ def test_moving_sends_a_confirmation_of_the_new_time_with_an_updated_calendar(
 
     (event,) = Calendar.from_ical(moved.attachments[0][1]).walk("VEVENT")
     assert event.decoded("dtstart").astimezone(UTC) == datetime(2026, 10, 27, 11, 0, tzinfo=UTC)
+
+
+def test_the_48_hour_reminder_also_goes_by_text_without_naming_the_treatment(clinic, settings):
+    from clinic import sms
+
+    settings.SMS_BACKEND = "clinic.sms.LocmemBackend"
+    sms.outbox.clear()
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    assert rows(appointment, channel="sms")["appointment.reminder_48h"].due_at == datetime(
+        2026, 10, 18, 10, 0, tzinfo=UTC
+    )
+    outbox_dispatch(now=datetime(2026, 10, 18, 10, 1, tzinfo=UTC))
+    (text,) = sms.outbox
+    assert text.to == appointment.patient.phone and "Tuesday 20 October at 11:00" in text.text
+    assert clinic.treatment.name.lower() not in text.text.lower()
