@@ -1,0 +1,319 @@
+"""A real Celery worker, a real Redis broker and a real PostgreSQL database, end to end.
+
+Every other test runs tasks eagerly in the test process (tests/conftest.py). This one starts
+`celery -A clinic worker` as a subprocess against the test database and a private Redis
+database (db 15 of CI's broker, flushed before and after), and checks what only a real worker
+shows: the task queued on commit by an intake approval reaches the worker, which books the rest
+of the course and emails the schedule; the outbox dispatcher, run by the worker, sends the
+aftercare email of a completed session; and every message the test process put on the broker
+carried ids only, never patient data.
+
+The worker reads the real clock, so the first session is booked three days ahead of a moment
+four days ago: it ended yesterday, and completing it now puts the aftercare row due now, which
+the worker's dispatcher sends.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import pytest
+import redis
+from celery.signals import before_task_publish
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from bookings.models import Appointment, Course
+from bookings.services import appointment_book, appointment_set_status
+from clinic.celery import app as celery_app
+from clinic.models import Notification
+from clinic.tasks import dispatch_outbox
+from intake.models import Intake
+from intake.services import (
+    consent_record,
+    intake_decide,
+    intake_open,
+    intake_questions,
+    intake_save_answers,
+    intake_submit,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ISOLATED_REDIS_DB = 15
+POLL_SECONDS = 0.2
+READY_TIMEOUT = 30.0
+TASK_TIMEOUT = 15.0
+CELERY_WORKER_ARGS = [
+    "-A", "clinic", "worker", "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO",
+    "--without-heartbeat", "--without-gossip", "--without-mingle",
+]  # fmt: skip
+READY = re.compile(r"celery@\S+ ready\.")
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+AFTERCARE_WORDING = "no make-up for 12-24 hours"
+
+T = TypeVar("T")
+
+
+def isolated_broker_url(url: str) -> str:
+    """The same Redis server, database 15: nothing of CI's db 0 is read, consumed or flushed."""
+    return urlsplit(url)._replace(path=f"/{ISOLATED_REDIS_DB}").geturl()
+
+
+def worker_database_url() -> str:
+    """The test database (not the one DATABASE_URL names) as a URL for the worker."""
+    db = connection.settings_dict
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "localhost"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{quote(db['NAME'], safe='')}"
+
+
+@contextmanager
+def publishing_to(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the test process's Celery app at `url`, not eager, for the duration; then restore it.
+
+    Celery prefers the CELERY_BROKER_URL environment variable to conf.broker_url, so both are set;
+    the app's connection and producer pools were made for the old URL, so they are set aside.
+    """
+    conf = celery_app.conf
+    saved = {"broker_url": conf.get("broker_url"), "task_always_eager": conf.task_always_eager}
+    saved_pools = (celery_app._pool, celery_app.amqp._producer_pool)
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    conf.broker_url = url
+    conf.task_always_eager = False
+    celery_app._pool, celery_app.amqp._producer_pool = None, None
+    try:
+        yield
+    finally:
+        for pool in (celery_app.amqp._producer_pool, celery_app._pool):
+            if pool is not None:
+                pool.force_close_all()
+        celery_app._pool, celery_app.amqp._producer_pool = saved_pools
+        conf.broker_url = saved["broker_url"]
+        conf.task_always_eager = saved["task_always_eager"]
+
+
+@contextmanager
+def published_tasks() -> Iterator[list[tuple[str, tuple, dict]]]:
+    """(task name, args, kwargs) of every task this process puts on the broker."""
+    published: list[tuple[str, tuple, dict]] = []
+
+    def record(sender: str | None = None, body: Any = None, headers: dict | None = None, **_: Any) -> None:
+        args, kwargs, _embed = body  # task protocol 2
+        published.append((sender or (headers or {}).get("task", "?"), tuple(args), dict(kwargs)))
+
+    before_task_publish.connect(record, weak=False)
+    try:
+        yield published
+    finally:
+        before_task_publish.disconnect(record)
+
+
+def wait_for(what: str, condition: Callable[[], T], *, worker: subprocess.Popen, timeout: float = TASK_TIMEOUT) -> T:
+    """Poll `condition` every POLL_SECONDS until it is truthy; fail if the worker dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if worker.poll() is not None:
+            pytest.fail(f"the worker exited (code {worker.returncode}) while waiting for {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} after {timeout:.0f} s")
+        time.sleep(POLL_SECONDS)
+
+
+def mails(folder: Path) -> list[email.message.EmailMessage]:
+    """Every message the file-based backend wrote (one file per connection, messages separated)."""
+    messages = []
+    for path in sorted(folder.glob("*.log")) if folder.is_dir() else []:
+        for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+            if chunk.strip():
+                messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+    return messages
+
+
+def text_of(message: email.message.EmailMessage) -> str:
+    return "\n".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
+
+
+def mail_about(folder: Path, subject_part: str, to: str) -> email.message.EmailMessage | None:
+    return next(
+        (m for m in mails(folder) if subject_part in str(m["subject"]) and to in str(m["to"])),
+        None,
+    )
+
+
+def clean_answers(intake: Intake) -> dict:
+    answers: dict[str, Any] = {item.code: False for item in intake_questions(intake)}
+    answers.update(medications=[], allergies=[], height_cm=170, weight_kg=65, weight_stable=True,
+                   hsv_frequency="never", hsv_after_procedure=False, expectations="Fresher skin")  # fmt: skip
+    return answers
+
+
+def start_worker(tmp_path: Path, broker_url: str) -> tuple[subprocess.Popen, Path]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "CLINIC_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("REDIS_URL", None)  # the worker's cache is its own (local memory), gone with it
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+            [sys.executable, "-m", "celery", *CELERY_WORKER_ARGS],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    return worker, log_path
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=10)
+
+
+def log_tail(log_path: Path, lines: int = 60) -> str:
+    if not log_path.exists():
+        return "(no worker log)"
+    return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis://"),
+    reason="needs CELERY_BROKER_URL=redis://... (.ci/run sets it)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_books_the_course_and_sends_a_reminder_after_approval(clinic, tmp_path, monkeypatch):
+    broker_url = isolated_broker_url(settings.CELERY_BROKER_URL)
+    broker = redis.Redis.from_url(broker_url)
+    broker.flushdb()
+    mail_dir = tmp_path / "mail"
+    worker: subprocess.Popen | None = None
+    log_path = tmp_path / "worker.log"
+    try:
+        with publishing_to(broker_url, monkeypatch), published_tasks() as published:
+            # A first session booked three days ahead, four days ago: it ended yesterday.
+            zone = clinic.location.zone
+            day = (timezone.now().astimezone(zone) - timedelta(days=1)).date()
+            start = datetime.combine(day, clock_time(10), tzinfo=zone)
+            patient = clinic.patient
+            first = appointment_book(
+                patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
+                start=start, by=patient.user, practitioner=clinic.practitioner, now=start - timedelta(days=3),
+            )  # fmt: skip
+            course = first.course
+            assert course.status == Course.Status.AWAITING_INTAKE and course.intake is None
+
+            # An intake that needs a practitioner: warfarin is listed, every question answered no.
+            intake = intake_open(patient=patient, treatment=clinic.treatment, area=clinic.area)
+            intake_save_answers(
+                intake=intake, answers={**clean_answers(intake), "medications": ["warfarin"]}, by=patient.user
+            )
+            consent_record(intake=intake, typed_name=patient.full_name, agreed=True, address="127.0.0.1",
+                           now=timezone.now())  # fmt: skip
+            intake = intake_submit(intake=intake, by=patient.user)
+            assert intake.status == Intake.Status.NEEDS_REVIEW
+
+            worker, log_path = start_worker(tmp_path, broker_url)
+            wait_for("'ready' in the worker log", lambda: READY.search(log_path.read_text(errors="replace")),
+                     worker=worker, timeout=READY_TIMEOUT)  # fmt: skip
+
+            # Approval commits (transactional test): on_commit queues schedule_course to Redis.
+            intake_decide(
+                intake=intake, practitioner=clinic.practitioner, decision="approve", by=clinic.practitioner.user,
+                finding_decisions={"ANTITHROMBOTIC": {"decision": "proceed", "notes": "INR stable"}},
+            )  # fmt: skip
+
+            def course_booked() -> Course | None:
+                course.refresh_from_db()
+                booked = course.appointments.filter(status=Appointment.Status.BOOKED).count()
+                if course.status == Course.Status.SCHEDULED and booked == course.sessions_planned:
+                    return course
+                return None
+
+            wait_for("course booked by the worker", course_booked, worker=worker)
+            assert course.intake_id == intake.pk and course.unplaced == []
+            sessions = list(course.appointments.order_by("session_number"))
+            assert [a.session_number for a in sessions] == list(range(1, course.sessions_planned + 1))
+            assert all(a.start > timezone.now() for a in sessions[1:])
+
+            schedule = wait_for(
+                "course-schedule email", lambda: mail_about(mail_dir, "all your dates", patient.email), worker=worker
+            )
+            schedule_text = text_of(schedule)
+            for number in range(1, course.sessions_planned + 1):
+                assert f"Session {number} of {course.sessions_planned}:" in schedule_text
+
+            # The session is over: arrived, completed now, which puts its aftercare row due now.
+            now = timezone.now()
+            assert now > first.end
+            appointment_set_status(appointment=first, status=Appointment.Status.ARRIVED,
+                                   by=clinic.practitioner.user, now=now)  # fmt: skip
+            appointment_set_status(appointment=first, status=Appointment.Status.COMPLETED,
+                                   by=clinic.practitioner.user, now=now)  # fmt: skip
+            aftercare = Notification.objects.get(kind="appointment.aftercare", subject_id=first.pk)
+            assert aftercare.status == Notification.Status.PENDING and aftercare.due_at <= timezone.now()
+
+            dispatch_outbox.delay()
+
+            def aftercare_sent() -> bool:
+                aftercare.refresh_from_db()
+                return aftercare.status == Notification.Status.SENT
+
+            wait_for("aftercare row sent", aftercare_sent, worker=worker)
+            message = wait_for(
+                "aftercare email",
+                lambda: mail_about(mail_dir, "Looking after your skin", patient.email),
+                worker=worker,
+            )
+            assert AFTERCARE_WORDING in text_of(message)
+            assert aftercare.recipient == patient.email
+
+        # The test process queued the work; every message named rows by id, nothing else.
+        names = [name for name, _, _ in published]
+        assert "bookings.tasks.schedule_course" in names and "clinic.tasks.dispatch_outbox" in names
+        assert ("bookings.tasks.schedule_course", (course.pk,), {}) in published
+        for name, args, kwargs in published:
+            assert kwargs == {}, (name, kwargs)
+            assert all(type(arg) is int for arg in args), (name, args)
+    except BaseException:
+        print(f"--- worker log (last lines) ---\n{log_tail(log_path)}")
+        raise
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+        broker.flushdb()
+        broker.close()
