@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from bookings.models import Appointment, BookingRules, LocationClosure, MessageSettings, TimeOff, WorkingHours
+from clinic.admin_base import ReadOnlyAdmin, SingleRowAdmin
 
 
 @admin.register(WorkingHours)
@@ -23,21 +24,15 @@ class LocationClosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingRules)
-class BookingRulesAdmin(admin.ModelAdmin):
+class BookingRulesAdmin(SingleRowAdmin):
     list_display = [
         "__str__", "slot_granularity_minutes", "min_notice_hours", "horizon_days", "buffer_minutes",
         "cancellation_cutoff_hours", "numbing_cream_minutes",
     ]  # fmt: skip
 
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and not BookingRules.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ReadOnlyAdmin):
     """Read-only: appointments change through the booking services, which audit every change."""
 
     list_display = ["start", "patient", "practitioner", "location", "treatment", "status", "is_override"]
@@ -46,20 +41,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     list_select_related = ["patient", "practitioner", "location", "treatment"]
     search_fields = ["patient__last_name", "patient__first_name"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(MessageSettings)
-class MessageSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and not MessageSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class MessageSettingsAdmin(SingleRowAdmin):
+    """The messages the clinic sends and their lead times."""

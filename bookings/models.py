@@ -6,12 +6,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from bookings import availability
-from clinic.models import Location, Patient, Practitioner, Room
+from clinic.models import Location, Patient, Practitioner, Room, SettingsRow
 from treatments.models import Area, Treatment
 
 
@@ -116,7 +115,7 @@ class LocationClosure(models.Model):
             raise ValidationError({"last_day": "The last day cannot be before the first day."})
 
 
-class BookingRules(models.Model):
+class BookingRules(SettingsRow):
     """The clinic's booking rules: one row, edited by a clinic manager in the admin."""
 
     slot_granularity_minutes = models.PositiveSmallIntegerField(default=15)
@@ -143,20 +142,6 @@ class BookingRules(models.Model):
     def __str__(self) -> str:
         return "Booking rules"
 
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(RULES_CACHE_KEY)
-
-    @classmethod
-    def current(cls) -> BookingRules:
-        """The rules, from the cache when possible (they are read by every availability search)."""
-        rules = cache.get(RULES_CACHE_KEY)
-        if rules is None:
-            rules, _ = cls.objects.get_or_create(pk=1)
-            cache.set(RULES_CACHE_KEY, rules, 300)
-        return rules
-
     def as_availability_rules(self) -> availability.Rules:
         return availability.Rules(
             granularity=timedelta(minutes=self.slot_granularity_minutes),
@@ -168,9 +153,6 @@ class BookingRules(models.Model):
     @property
     def cancellation_cutoff(self) -> timedelta:
         return timedelta(hours=self.cancellation_cutoff_hours)
-
-
-RULES_CACHE_KEY = "bookings:rules:v1"
 
 
 def new_feed_token() -> str:
@@ -346,7 +328,7 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.patient}"
 
 
-class MessageSettings(models.Model):
+class MessageSettings(SettingsRow):
     """Which patient messages the clinic sends, and their lead times: one row, edited by a manager."""
 
     intake_request = models.BooleanField("Ask for the health questionnaire after booking", default=True)
@@ -370,19 +352,3 @@ class MessageSettings(models.Model):
 
     def __str__(self) -> str:
         return "Message settings"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(MESSAGE_SETTINGS_CACHE_KEY)
-
-    @classmethod
-    def current(cls) -> MessageSettings:
-        found = cache.get(MESSAGE_SETTINGS_CACHE_KEY)
-        if found is None:
-            found, _ = cls.objects.get_or_create(pk=1)
-            cache.set(MESSAGE_SETTINGS_CACHE_KEY, found, 300)
-        return found
-
-
-MESSAGE_SETTINGS_CACHE_KEY = "bookings:message-settings:v1"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from clinic.admin_base import ReadOnlyAdmin
 from clinic.models import AuditEvent, Location, Notification, Patient, Practitioner, Room, User
 
 
@@ -57,7 +58,7 @@ class PatientAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Append-only: nobody adds, changes or deletes audit rows here."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "patient", "address"]
@@ -65,18 +66,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["actor", "patient"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: clinic.outbox alone writes these rows. Filtered on "Failed" (dead) it is the
     staff's list of messages that could not be sent and need a phone call instead."""
 
@@ -84,12 +76,3 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     date_hierarchy = "due_at"
     ordering = ["-due_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

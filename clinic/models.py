@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -82,6 +83,31 @@ def validate_time_zone(value: str) -> None:
 
 def default_time_zone() -> str:
     return settings.CLINIC_TIME_ZONE
+
+
+class SettingsRow(models.Model):
+    """Clinic-wide settings kept in one row (pk 1), read on hot paths: cached for five minutes
+    and dropped from the cache whenever the row is saved, so an edit applies at once."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.cache_key())
+
+    @classmethod
+    def cache_key(cls) -> str:
+        return f"settings-row:{cls._meta.label_lower}:v1"
+
+    @classmethod
+    def current(cls):
+        row = cache.get(cls.cache_key())
+        if row is None:
+            row, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.cache_key(), row, 300)
+        return row
 
 
 class Location(models.Model):
@@ -242,9 +268,7 @@ class Notification(models.Model):
 
     kind = models.CharField(max_length=40, help_text="What the message is, e.g. appointment.reminder_48h.")
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    patient = models.ForeignKey(
-        Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
-    )
+    patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications")
     subject_type = models.CharField(max_length=60, help_text="Model label of what it is about.")
     subject_id = models.PositiveBigIntegerField()
     due_at = models.DateTimeField()

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from clinic.admin_base import ReadOnlyAdmin, SingleRowAdmin
 from intake.catalogue import catalogue_bump
 from intake.models import (
     CatalogueVersion,
@@ -43,17 +44,8 @@ class MedicationClassAdmin(VersionedAdmin):
 
 
 @admin.register(CatalogueVersion)
-class CatalogueVersionAdmin(admin.ModelAdmin):
+class CatalogueVersionAdmin(ReadOnlyAdmin):
     list_display = ["number", "created_at", "created_by", "note"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ConsentText)
@@ -70,28 +62,13 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntakeSettings)
-class IntakeSettingsAdmin(admin.ModelAdmin):
+class IntakeSettingsAdmin(SingleRowAdmin):
     list_display = ["__str__", "require_signoff_for_all", "validity_days"]
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and not IntakeSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdmin):
     list_display = ["patient", "text", "typed_name", "accepted_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PhotoConsent)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Max
 
-from clinic.models import Patient, Practitioner
+from clinic.models import Patient, Practitioner, SettingsRow
 from treatments.models import Area, Treatment
 
 
@@ -92,7 +92,7 @@ class MedicationClass(models.Model):
         return self.name
 
 
-class IntakeSettings(models.Model):
+class IntakeSettings(SettingsRow):
     """The clinic's intake policy: one row."""
 
     require_signoff_for_all = models.BooleanField(
@@ -106,14 +106,6 @@ class IntakeSettings(models.Model):
 
     def __str__(self) -> str:
         return "Intake settings"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls) -> IntakeSettings:
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class Intake(models.Model):
