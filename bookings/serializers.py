@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -13,6 +13,15 @@ from clinic.roles import Role, has_role, is_staff_member
 from treatments.models import Area, Treatment
 
 MAX_SEARCH_DAYS = 62
+# Dates far outside any diary (year 1, year 9999) would overflow date arithmetic; refuse them
+# with a 400 naming the field instead.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def _in_range(value: date, field: str) -> None:
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise serializers.ValidationError({field: f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."})
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -61,6 +70,8 @@ class AvailabilityQuerySerializer(_AreaMixin, serializers.Serializer):
     numbing_cream = serializers.BooleanField(default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _in_range(attrs["start"], "start")
+        _in_range(attrs["end"], "end")
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": "The end date cannot be before the start date."})
         if attrs["end"] - attrs["start"] > timedelta(days=MAX_SEARCH_DAYS):
@@ -97,9 +108,14 @@ class AwareDateTimeField(serializers.DateTimeField):
         parsed = super().to_internal_value(value)
         if isinstance(value, str) and timezone.is_aware(parsed) and not _has_offset(value):
             self.fail("naive")
+        if not EARLIEST_DAY <= parsed.date() <= LATEST_DAY:
+            self.fail("range")
         return parsed
 
-    default_error_messages = {"naive": "Give the time with its UTC offset, e.g. 2026-12-01T10:00:00+00:00."}
+    default_error_messages = {
+        "naive": "Give the time with its UTC offset, e.g. 2026-12-01T10:00:00+00:00.",
+        "range": f"Choose a time between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}.",
+    }
 
 
 def _has_offset(text: str) -> bool:

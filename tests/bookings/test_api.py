@@ -101,6 +101,8 @@ def test_availability_for_one_practitioner_skips_their_booked_time(api, clinic):
         ({"end": "2026-12-01", "start": "2026-12-05"}, "end"),
         ({"end": "2027-06-01"}, "end"),
         ({"practitioner": "999999"}, "practitioner"),
+        ({"start": "9999-12-31", "end": "9999-12-31"}, "start"),
+        ({"start": "0001-01-01", "end": "0001-01-01"}, "start"),
     ],
 )
 def test_availability_names_the_bad_parameter(api, clinic, params, field):
@@ -137,6 +139,8 @@ def test_booking_a_taken_slot_is_409_with_alternatives(api, clinic):
     [
         ({"start": "2026-12-02T10:00:00"}, "start"),
         ({"start": "soon"}, "start"),
+        ({"start": "9999-12-20T10:00:00Z"}, "start"),
+        ({"start": "0001-01-02T12:00:00Z"}, "start"),
         ({"area": "scalp-crown"}, "area"),
         ({"patient": 1}, "patient"),
         ({"override_reason": "please"}, "override_reason"),
@@ -208,6 +212,8 @@ def test_a_patient_reschedules_and_a_busy_target_is_409(api, clinic):
     url = f"/api/appointments/{mine.pk}/reschedule/"
     busy = (TOMORROW_10 + timedelta(hours=3)).isoformat()
     assert api.post(url, {"start": busy}, format="json").status_code == 409
+    far = api.post(url, {"start": "9999-12-31T23:00:00Z"}, format="json")
+    assert far.status_code == 400 and "start" in far.json()
     response = api.post(url, {"start": (TOMORROW_10 + timedelta(hours=1)).isoformat()}, format="json")
     assert response.status_code == 200 and response.json()["start"] == "2026-12-02T11:00:00Z"
 

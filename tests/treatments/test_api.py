@@ -42,3 +42,9 @@ def test_docs_page_loads_nothing_from_the_internet(client):
     script = client.get("/api/docs/?script=").content.decode()
     assert "/api/schema/" in script
     assert "https://" not in script.replace("https://github.com", "")
+
+
+def test_role_shaped_intake_responses_are_any_of_not_one_of(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    view = schema["components"]["schemas"]["IntakeView"]
+    assert "anyOf" in view and "oneOf" not in view
