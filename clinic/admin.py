@@ -62,7 +62,15 @@ class AuditEventAdmin(ReadOnlyAdmin):
     """Append-only: nobody adds, changes or deletes audit rows here."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "patient", "address"]
-    list_filter = ["action", "object_type"]
+    # A manager filters the trail by patient and by staff member (only people who appear in it
+    # are offered), or searches by name or email.
+    list_filter = [
+        ("patient", admin.RelatedOnlyFieldListFilter),
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        "action",
+        "object_type",
+    ]
+    search_fields = ["patient__last_name", "patient__first_name", "patient__email", "actor__email", "action"]
     date_hierarchy = "at"
     list_select_related = ["actor", "patient"]
 
