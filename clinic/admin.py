@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_base import ReadOnlyAdmin
@@ -52,7 +54,16 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "date_of_birth", "email", "phone"]
+    list_display = ["last_name", "first_name", "date_of_birth", "email", "phone", "data_rights"]
+
+    @admin.display(description="Data rights")
+    def data_rights(self, obj: Patient) -> str:
+        return format_html(
+            '<a href="{}">Export</a> · <a href="{}">Erase</a>',
+            reverse("patient-export", args=[obj.pk]),
+            reverse("patient-erase", args=[obj.pk]),
+        )
+
     search_fields = ["last_name", "first_name", "email", "phone"]
     autocomplete_fields = ["user"]
 

@@ -52,6 +52,9 @@ EXPECTED = {
     "book-confirmed": ("/booking/confirmed/{appointment}/", row(404, 200, 404, 404, 200, 200, 200)),
     "staff-home": ("/staff/", row(302, 404, 404, 200, 200, 200, 200)),
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
+    "patient-export": ("/staff/patients/{patient}/export/", row(302, 404, 404, 404, 404, 404, 200)),
+    "patient-export-json": ("/staff/patients/{patient}/export.json", row(302, 404, 404, 404, 404, 404, 200)),
+    "patient-erase": ("/staff/patients/{patient}/erase/", row(302, 404, 404, 404, 404, 404, 200)),
     "recall-contacted": ("/staff/recalls/{course}/contacted/", row(302, 404, 404, 405, 405, 404, 405)),
     "calendar-feed": ("/me/calendar/", row(302, 200, 200, 404, 404, 404, 404)),
     "calendar-feed-ics": ("/calendar/{feed_token}.ics", same(200)),  # the token is the credential
@@ -146,6 +149,7 @@ def world(clinic, reception):
     }
     ids = {
         "appointment": appointment.pk,
+        "patient": patient_a.pk,
         "course": appointment.course_id,
         "intake": intake.pk,
         "draft_intake": draft.pk,
