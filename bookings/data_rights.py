@@ -228,7 +228,7 @@ def _audit_events(patient: Patient) -> list[dict[str, Any]]:
 def patient_erase(*, patient: Patient, by: Any, now: datetime) -> None:
     """Anonymise the patient; keep the clinical record, linked to the anonymous row."""
     with transaction.atomic():
-        patient = Patient.objects.select_for_update().select_related("user").get(pk=patient.pk)
+        patient = Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
         # Through the booking service, so courses close and reminders drop as for any cancel.
         for appointment in Appointment.objects.filter(patient=patient, status=Appointment.Status.BOOKED, start__gt=now):
             appointment_cancel(appointment=appointment, by=by, reason=ERASE_CANCEL_REASON, now=now)
