@@ -52,6 +52,7 @@ EXPECTED = {
     "book-confirmed": ("/booking/confirmed/{appointment}/", row(404, 200, 404, 404, 200, 200, 200)),
     "staff-home": ("/staff/", row(302, 404, 404, 200, 200, 200, 200)),
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
+    "diary-day": ("/staff/diary/{location}/", row(302, 404, 404, 404, 200, 200, 200)),
     "patient-export": ("/staff/patients/{patient}/export/", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-export-json": ("/staff/patients/{patient}/export.json", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-erase": ("/staff/patients/{patient}/erase/", row(302, 404, 404, 404, 404, 404, 200)),
@@ -150,6 +151,7 @@ def world(clinic, reception):
     ids = {
         "appointment": appointment.pk,
         "patient": patient_a.pk,
+        "location": clinic.location.slug,
         "course": appointment.course_id,
         "intake": intake.pk,
         "draft_intake": draft.pk,
