@@ -16,6 +16,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,3 +127,31 @@ def p95(values: list[float]) -> float:
 
 def summary(values_ms: list[float]) -> str:
     return f"median {statistics.median(values_ms):.1f} ms   p95 {p95(values_ms):.1f} ms"
+
+
+def pack_quarters(rng, candidates, *, target: int, rooms_of, p_busy: dict | None = None):
+    """Greedy, overlap-free packing of bench appointments on a 15-minute grid.
+
+    Takes shuffled (practitioner, day offset, first quarter, length in quarters) candidates in
+    order, keeping each whose quarters are free for the practitioner and for one of their rooms
+    (tried in random order), until `target` are taken; yields (practitioner, day, quarter, length,
+    room). Nothing overlaps per practitioner or room, so PostgreSQL's exclusion constraints accept
+    every row. `p_busy` may come pre-filled (time off the practitioner is not bookable in).
+    """
+    p_busy = p_busy if p_busy is not None else defaultdict(set)
+    r_busy: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    taken = 0
+    for p, d, q, length in candidates:
+        if taken >= target:
+            return
+        quarters = {(d, q + i) for i in range(length)}
+        if quarters & p_busy[p.pk]:
+            continue
+        choices = rooms_of(p)
+        room = next((r for r in rng.sample(choices, len(choices)) if not quarters & r_busy[r.pk]), None)
+        if room is None:
+            continue
+        p_busy[p.pk] |= quarters
+        r_busy[room.pk] |= quarters
+        taken += 1
+        yield p, d, q, length, room

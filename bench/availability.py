@@ -33,7 +33,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from _setup import argument_parser, bench_database, summary
+from _setup import argument_parser, bench_database, pack_quarters, summary
 
 TZ_NAME = "Europe/London"
 DAYS = 28
@@ -98,9 +98,8 @@ def seed(rng: random.Random, *, first_day: date, target: int, history_days: int)
     def local(day: date, quarter: int) -> datetime:
         return datetime.combine(day, time(0), tzinfo=tz) + quarter * QUARTER  # 09:00-18:00: no DST gap
 
-    # Occupied quarters, (day offset, quarter of the local day): per practitioner and per room.
+    # Occupied quarters per practitioner, (day offset, quarter of the local day): time off first.
     p_busy: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    r_busy: dict[int, set[tuple[int, int]]] = defaultdict(set)
 
     # A few time off rows (the practitioner gets no appointments then) and a closure day.
     central = [p for p in practitioners if home[p.pk] == locations[0]]
@@ -143,18 +142,10 @@ def seed(rng: random.Random, *, first_day: date, target: int, history_days: int)
     ]
     rng.shuffle(candidates)
     appointments: list[Appointment] = []
-    for p, d, q, length in candidates:
-        if len(appointments) >= target:
-            break
-        quarters = {(d, q + i) for i in range(length)}
-        if quarters & p_busy[p.pk]:
-            continue
+    for p, d, q, length, room in pack_quarters(
+        rng, candidates, target=target, rooms_of=lambda p: rooms[home[p.pk].pk], p_busy=p_busy
+    ):
         location = home[p.pk]
-        room = next((r for r in rng.sample(rooms[location.pk], 3) if not quarters & r_busy[r.pk]), None)
-        if room is None:
-            continue
-        p_busy[p.pk] |= quarters
-        r_busy[room.pk] |= quarters
         treatment = rng.choice(treatments)
         day = first_day + timedelta(days=d)
         appointments.append(

@@ -37,11 +37,11 @@ import random
 import statistics
 import sys
 import time as clock
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from _setup import argument_parser, bench_database, p95, summary
+from _setup import argument_parser, bench_database, p95, pack_quarters, summary
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/meso_course_bench"
 TZ_NAME = "Europe/London"
@@ -107,9 +107,6 @@ def seed(rng: random.Random, *, first_day: date, target: int) -> dict:
     def local(day: date, quarter: int) -> datetime:
         return datetime.combine(day, time(0), tzinfo=tz) + quarter * QUARTER  # 09:00-18:00: no DST gap
 
-    # Occupied quarters, (day offset, quarter of the local day): per practitioner and per room.
-    p_busy: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    r_busy: dict[int, set[tuple[int, int]]] = defaultdict(set)
     # Every (practitioner, day, start, length) inside working hours, in random order; take each
     # that still fits the practitioner and one of the rooms until the target is met.
     candidates = [
@@ -122,17 +119,7 @@ def seed(rng: random.Random, *, first_day: date, target: int) -> dict:
     ]
     rng.shuffle(candidates)
     appointments: list[Appointment] = []
-    for p, d, q, length in candidates:
-        if len(appointments) >= target:
-            break
-        quarters = {(d, q + i) for i in range(length)}
-        if quarters & p_busy[p.pk]:
-            continue
-        room = next((r for r in rng.sample(rooms, ROOMS) if not quarters & r_busy[r.pk]), None)
-        if room is None:
-            continue
-        p_busy[p.pk] |= quarters
-        r_busy[room.pk] |= quarters
+    for p, d, q, length, room in pack_quarters(rng, candidates, target=target, rooms_of=lambda p: rooms):
         day = first_day + timedelta(days=d)
         appointments.append(
             Appointment(
