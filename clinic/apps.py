@@ -12,3 +12,9 @@ class ClinicConfig(AppConfig):
 
         # Permissions only exist after every app migrated, so groups get theirs here.
         post_migrate.connect(sync_role_groups, dispatch_uid="clinic.sync_role_groups")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from clinic.security import staff_session_on_login
+
+        user_logged_in.connect(staff_session_on_login, dispatch_uid="clinic.staff_session_on_login")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 
@@ -16,6 +17,33 @@ def axes_username(request: Any, credentials: dict[str, Any] | None) -> str | Non
     return username.strip().lower() if isinstance(username, str) else None
 
 
+# The sliding expiry is written at most this often: saving the session on every request would
+# cost three queries on every staff page for no gain (the idle limit then holds to within a minute).
+STAFF_SESSION_REFRESH_SECONDS = 60
+
+
+def staff_session_refresh(request: Any, *, force: bool = False) -> None:
+    """Push a staff member's session expiry to STAFF_SESSION_IDLE_SECONDS from now."""
+    from django.conf import settings
+
+    from clinic.roles import is_staff_member
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not (is_staff_member(user) or user.is_staff):
+        return
+    now = int(time.time())
+    if not force and now - request.session.get("_staff_seen", 0) < STAFF_SESSION_REFRESH_SECONDS:
+        return
+    request.session["_staff_seen"] = now
+    request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+
+
+def staff_session_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # At sign-in, so a staff session never starts with the patients' two-week default.
+    if request is not None and hasattr(request, "session"):
+        staff_session_refresh(request, force=True)
+
+
 class StaffSessionTimeoutMiddleware:
     """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (a sliding expiry):
     a diary left open on a reception desk should not stay signed in. Patients keep Django's default."""
@@ -24,11 +52,5 @@ class StaffSessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
-        from django.conf import settings
-
-        from clinic.roles import is_staff_member
-
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and (is_staff_member(user) or user.is_staff):
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        staff_session_refresh(request)
         return self.get_response(request)

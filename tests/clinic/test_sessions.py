@@ -53,3 +53,20 @@ def test_disabling_an_account_ends_its_sessions(client, patient_user):
     patient_user.is_active = False
     patient_user.save()
     assert "Sign in" in client.get("/").content.decode()
+
+
+def test_a_staff_session_expiry_is_written_at_most_once_a_minute(client, reception_user):
+    from django.contrib.sessions.models import Session
+
+    def stored_expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel(T0, tick=False) as clock:
+        sign_in(client, reception_user)
+        assert stored_expiry() == T0 + timedelta(minutes=30)  # from sign-in, not the two-week default
+        clock.shift(timedelta(seconds=30))
+        client.get("/staff/")
+        assert stored_expiry() == T0 + timedelta(minutes=30)  # no write for every page
+        clock.shift(timedelta(seconds=40))
+        client.get("/staff/")
+        assert stored_expiry() == T0 + timedelta(seconds=70) + timedelta(minutes=30)
