@@ -118,6 +118,6 @@ def day_list_print(request: HttpRequest, location: str) -> HttpResponse:
             "day": day,
             "headers": HEADERS,
             "rows": [astuple(row) for row in day_list_rows(location=place, day=day)],
-            "printed_at": timezone.now().astimezone(place.zone),
+            "printed_at": f"{timezone.now().astimezone(place.zone):%d %b %Y %H:%M}",
         },
     )

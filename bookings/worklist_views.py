@@ -30,8 +30,9 @@ SCHEDULED_COURSE_STATUSES = (Course.Status.SCHEDULED, Course.Status.IN_PROGRESS,
 
 
 def _when(moment: datetime, location: Location) -> dict:
+    # Formatted here: the template's date filter would convert to the site's zone, not the location's.
     local = moment.astimezone(location.zone)
-    return {"local": local, "date": local.date()}
+    return {"label": f"{local:%a} {local.day} {local:%b %H:%M}", "date": local.date()}
 
 
 def _missing_intakes(location_ids: list[int], now: datetime) -> list[dict]:
