@@ -7,9 +7,13 @@ each with an intake (some with an older one too) and a course; and 300 appointme
 per practitioner or per room and PostgreSQL's exclusion constraints accept every row). A few
 hundred appointments on the days around it make the day's index range realistic.
 
+The week after it, the first practitioner has 200 appointments of 15 minutes (about 29 a day,
+Monday to Sunday, each with a course) and an hour off on the Sunday, for the week view.
+
 Measures GET /staff/diary/<location>/?date=... through django.test.Client (in process, signed
 in as a reception user, DEBUG off) --runs times after 3 warm-ups, for the practitioner view and
-the rooms view: median and p95 in ms and the query count of one request.
+the rooms view, and GET /staff/diary/<location>/practitioners/<pk>/week/?date=... for that
+week: median and p95 in ms and the query count of one request.
 
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
 
@@ -34,6 +38,7 @@ TZ_NAME = "Europe/London"
 BLOCKS = ((time(9), time(13)), (time(14), time(19)))
 PRACTITIONERS = 10
 PER_PRACTITIONER = 30
+WEEK_APPOINTMENTS = 200
 WARMUPS = 3
 TARGET_MS = 150
 MAX_QUERIES = 12
@@ -158,11 +163,50 @@ def seed(rng: random.Random, day: date) -> dict:
                     )
                 )  # fmt: skip
     Appointment.objects.bulk_create(appointments + around, batch_size=1000)
+    week_monday = seed_week(rng, practitioners[0], rooms[0], location, plan, local, day)
 
     reception = User.objects.create_user("reception@bench.example", "bench-password", first_name="Reception")
     user_set_roles(user=reception, roles=[Role.RECEPTION])
     location.staff.add(reception)
-    return {"location": location, "reception": reception, "day_count": len(appointments), "around": len(around)}
+    return {
+        "location": location, "reception": reception, "day_count": len(appointments), "around": len(around),
+        "week_practitioner": practitioners[0], "week_monday": week_monday,
+    }  # fmt: skip
+
+
+def seed_week(rng: random.Random, practitioner, room, location, plan, local, day: date) -> date:
+    """WEEK_APPOINTMENTS quarter-hour appointments for one practitioner in the week after `day`'s."""
+    from bookings.models import Appointment, Course, TimeOff
+
+    monday = day - timedelta(days=day.weekday()) + timedelta(days=7)
+    quarters = [
+        minute for start, end in BLOCKS for minute in range(start.hour * 60, end.hour * 60, 15)
+    ]  # 36 a day: 252 in the week, 200 of them booked
+    courses, appointments = [], []
+    for n in range(WEEK_APPOINTMENTS):
+        patient, treatment, area = plan[n]
+        course = Course(
+            patient=patient, treatment=treatment, area=area, practitioner=practitioner, location=location,
+            sessions_planned=6, interval_days=14, status=Course.Status.IN_PROGRESS,
+        )  # fmt: skip
+        courses.append(course)
+        minute = quarters[n // 7]
+        appointments.append(
+            Appointment(
+                patient=patient, practitioner=practitioner, room=room, location=location, treatment=treatment,
+                area=area, start=local(monday + timedelta(days=n % 7), minute).astimezone(UTC),
+                end=local(monday + timedelta(days=n % 7), minute + 15).astimezone(UTC), course=course,
+                session_number=rng.randint(1, 6),
+            )
+        )  # fmt: skip
+    Course.objects.bulk_create(courses)
+    for appointment in appointments:
+        appointment.course_id = appointment.course.pk
+    Appointment.objects.bulk_create(appointments, batch_size=1000)
+    sunday = monday + timedelta(days=6)
+    TimeOff.objects.create(practitioner=practitioner, start=local(sunday, 18 * 60), end=local(sunday, 19 * 60),
+                           reason="Admin")  # fmt: skip
+    return monday
 
 
 def run(args) -> None:
@@ -177,19 +221,22 @@ def run(args) -> None:
     print(
         f"seeded in {clock.perf_counter() - t0:.1f} s: 1 location, {PRACTITIONERS} practitioners, "
         f"{PRACTITIONERS} rooms, {world['day_count']} appointments on {day} ({TZ_NAME}), "
-        f"{world['around']} on the days around it"
+        f"{world['around']} on the days around it; {WEEK_APPOINTMENTS} for {world['week_practitioner'].display_name} "
+        f"in the week of {world['week_monday']}"
     )
     client = Client()
     client.force_login(world["reception"])
-    path = reverse("diary-day", args=[world["location"].slug])
+    day_path = reverse("diary-day", args=[world["location"].slug])
+    week_path = reverse("diary-week", args=[world["location"].slug, world["week_practitioner"].pk])
     failures = []
 
-    for label, params in (
-        ("practitioner view", {"date": day.isoformat()}),
-        ("rooms view", {"date": day.isoformat(), "view": "rooms"}),
+    for label, path, params, expected in (
+        ("practitioner view", day_path, {"date": day.isoformat()}, world["day_count"]),
+        ("rooms view", day_path, {"date": day.isoformat(), "view": "rooms"}, world["day_count"]),
+        ("week view, one practitioner", week_path, {"date": world["week_monday"].isoformat()}, WEEK_APPOINTMENTS),
     ):
 
-        def get(params=params):
+        def get(path=path, params=params):
             response = client.get(path, params)
             if response.status_code != 200:
                 raise SystemExit(f"GET {path} answered {response.status_code}: {response.content[:2000]!r}")
@@ -218,8 +265,8 @@ def run(args) -> None:
             failures.append(f"{label}: median {statistics.median(timings):.1f} ms >= {TARGET_MS} ms")
         if queries > MAX_QUERIES:
             failures.append(f"{label}: {queries} queries > {MAX_QUERIES}")
-        if shown != world["day_count"]:
-            failures.append(f"{label}: {shown} appointments shown, {world['day_count']} expected")
+        if shown != expected:
+            failures.append(f"{label}: {shown} appointments shown, {expected} expected")
     print(f"target: median under {TARGET_MS} ms, at most {MAX_QUERIES} queries: " + ("; ".join(failures) or "met"))
 
 
