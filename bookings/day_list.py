@@ -7,6 +7,7 @@ audited. Cells a spreadsheet would read as a formula are defused with a leading 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime, time, timedelta
 
@@ -77,8 +78,15 @@ def day_list_rows(*, location: Location, day: date) -> list[DayListRow]:
     ]
 
 
+# "+44 20 7946 0000" starts like a formula but is only digits and separators: a spreadsheet can
+# do nothing harmful with it, and the front desk dials what it reads.
+PHONE_NUMBER = re.compile(r"\+[0-9 ()-]+")
+
+
 def csv_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    if value.startswith(FORMULA_STARTS) and not PHONE_NUMBER.fullmatch(value):
+        return f"'{value}"
+    return value
 
 
 def day_list_export(*, location: Location, day: date, by) -> list[DayListRow]:

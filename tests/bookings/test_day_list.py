@@ -86,7 +86,8 @@ def test_the_csv_leaves_cancelled_appointments_off(signed_in, clinic):
     ("value", "safe"),
     [
         ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
-        ("+44 7700 900000", "'+44 7700 900000"),
+        ("+44 7700 900000", "+44 7700 900000"),  # a phone number stays dialable
+        ("+44 7700 900000+cmd|' /C calc'!A0", "'+44 7700 900000+cmd|' /C calc'!A0"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
@@ -104,7 +105,7 @@ def test_formula_like_patient_details_are_defused_in_the_file(signed_in, clinic)
     book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), patient=evil)
     row = rows_of(download(signed_in, clinic, date="2026-12-02"))[1]
     assert row[4] == "'=cmd|' /C calc'!A0 Evil"
-    assert row[6] == "'+44 20 7946 0000"
+    assert row[6] == "+44 20 7946 0000"
 
 
 def test_each_download_is_audited_with_the_date(signed_in, clinic, reception):
