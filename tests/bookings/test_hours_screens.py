@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from bookings.diary import availability_search
-from bookings.hours import Block, time_off_add, working_hours_replace
+from bookings.hours import Block, NonexistentLocalTime, local_instant, time_off_add, working_hours_replace
 from bookings.models import Appointment, TimeOff, WorkingHours
 from bookings.services import appointment_book
 from clinic.models import AuditEvent
@@ -353,3 +354,24 @@ def test_the_hours_page_reads_in_a_bounded_number_of_queries(client, clinic, dja
     with django_assert_max_num_queries(15):
         page = client.get(f"/staff/hours/{clinic.practitioner.pk}/")
     assert page.text.count(clinic.patient.full_name) == 4
+
+
+def test_a_time_that_happens_twice_is_read_widely_for_time_off():
+    # 01:30 happens twice on 31 October 2027 in London: time off starts at the first and ends
+    # at the second, so it never covers less than asked.
+    london = ZoneInfo("Europe/London")
+    assert local_instant(date(2027, 10, 31), time(1, 30), london) == utc(2027, 10, 31, 0, 30)
+    assert local_instant(date(2027, 10, 31), time(1, 30), london, later=True) == utc(2027, 10, 31, 1, 30)
+    with pytest.raises(NonexistentLocalTime):
+        local_instant(date(2027, 3, 28), time(1, 0), london)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"blocks-TOTAL_FORMS": "2000", "blocks-INITIAL_FORMS": "0"}, {"blocks-TOTAL_FORMS": "x"}],
+)
+def test_a_mangled_week_is_an_error_not_a_crash(client, clinic, data):
+    client.force_login(clinic.practitioner.user)
+    response = client.post(edit_url(clinic.practitioner, clinic.location), data)
+    assert response.status_code == 200 and "The hours were not saved" in response.text
+    assert hours_of(clinic.practitioner, clinic.location, 0) == [(time(9), time(17))]
