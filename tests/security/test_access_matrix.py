@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
 from bookings.feeds import calendar_feed_create
+from bookings.models import TimeOff
 from bookings.services import appointment_book
 from clinic.roles import Role, user_set_roles
 from intake.services import consent_record, intake_open, intake_questions, intake_save_answers, intake_submit
@@ -60,6 +61,14 @@ EXPECTED = {
     "diary-day-csv": ("/staff/diary/{location}/day.csv", row(302, 404, 404, 404, 200, 200, 200)),
     "diary-day-print": ("/staff/diary/{location}/print/", row(302, 404, 404, 404, 200, 200, 200)),
     "worklist": ("/staff/worklist/", row(302, 404, 404, 200, 200, 404, 200)),
+    "hours-home": ("/staff/hours/", row(302, 404, 404, 404, 404, 200, 200)),
+    "hours-practitioner": ("/staff/hours/{practitioner}/", row(302, 404, 404, 404, 404, 200, 200)),
+    "hours-edit": ("/staff/hours/{practitioner}/at/{location}/", row(302, 404, 404, 404, 404, 200, 200)),
+    "time-off-create": ("/staff/hours/{practitioner}/time-off/", row(302, 404, 404, 404, 404, 405, 405)),
+    "time-off-remove": (
+        "/staff/hours/{practitioner}/time-off/{time_off}/remove/",
+        row(302, 404, 404, 404, 404, 405, 405),
+    ),
     "patient-export": ("/staff/patients/{patient}/export/", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-export-json": ("/staff/patients/{patient}/export.json", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-erase": ("/staff/patients/{patient}/erase/", row(302, 404, 404, 404, 404, 404, 200)),
@@ -164,6 +173,9 @@ def world(clinic, reception):
         "intake": intake.pk,
         "draft_intake": draft.pk,
         "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,
+        "time_off": TimeOff.objects.create(
+            practitioner=clinic.practitioner, start=NOW + timedelta(days=20), end=NOW + timedelta(days=21)
+        ).pk,
     }
     return users, ids
 
