@@ -48,6 +48,7 @@ urlpatterns = [
     path("staff/recalls/", booking_staff.recall_list, name="recall-list"),
     path("", include("bookings.data_rights_urls")),
     path("", include("bookings.diary_urls")),
+    path("", include("bookings.practice_urls")),
     path("staff/recalls/<int:pk>/contacted/", booking_staff.recall_contacted, name="recall-contacted"),
     path("", include("bookings.feed_urls")),
     path("", include("intake.urls")),
