@@ -11,11 +11,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from bookings.data_rights import patient_erase, patient_export
 from bookings.models import Appointment, SessionRecord
 from bookings.records import SessionNotCompleted, session_record_save
 from clinic.models import AuditEvent
 from clinic.roles import Role, user_set_roles
-from tests.bookings.conftest import NOW, make_practitioner
+from tests.bookings.conftest import NOW, make_patient, make_practitioner
 from tests.bookings.practice import (
     SECRET_ADVICE,
     SECRET_EVENT,
@@ -256,3 +257,40 @@ def test_the_service_refuses_a_session_that_has_not_started(clinic):
     appointment = appointment_at(clinic, start=NOW + timedelta(hours=2))
     with pytest.raises(SessionNotCompleted, match="not started"):
         session_record_save(appointment=appointment, by=clinic.practitioner.user, data=record_data(clinic), now=NOW)
+
+
+# --- data rights --------------------------------------------------------------------------------
+
+
+def test_the_patients_export_contains_their_session_records(clinic):
+    record = recorded(clinic)
+    recorded(clinic, appointment_at(clinic, start=NOW - timedelta(days=3), patient=make_patient()))
+    manager = UserFactory()
+    user_set_roles(user=manager, roles=[Role.MANAGER])
+    data = patient_export(patient=clinic.patient, by=manager)
+    [exported] = data["session_records"]
+    assert exported["appointment"] == record.appointment_id
+    assert exported["session_date"] == "2026-11-30"
+    assert exported["batch_number"] == "LOT-42A"
+    assert exported["volume_ml"] == "2.50"
+    assert exported["technique_notes"] == SECRET_NOTES
+    assert exported["adverse_events"] == SECRET_EVENT
+    assert exported["areas"] == [clinic.area.name]
+    json.dumps(data, default=str)  # serialisable as the download is
+
+
+def test_erasure_blanks_the_session_free_text_but_keeps_the_clinical_facts(clinic):
+    record = recorded(clinic, anaesthetic="other", anaesthetic_other="Lidocaine 1%")
+    other = recorded(clinic, appointment_at(clinic, start=NOW - timedelta(days=3), patient=make_patient()))
+    manager = UserFactory()
+    user_set_roles(user=manager, roles=[Role.MANAGER])
+    patient_erase(patient=clinic.patient, by=manager, now=NOW)
+    record.refresh_from_db()
+    assert (record.technique_notes, record.adverse_events, record.advice_given) == ("", "", "")
+    assert record.batch_number == "LOT-42A"
+    assert record.volume_ml == Decimal("2.50")
+    assert record.adverse_event_occurred is True
+    assert record.anaesthetic_other == "Lidocaine 1%"
+    assert set(record.areas.all()) == {clinic.area}
+    other.refresh_from_db()
+    assert other.technique_notes == SECRET_NOTES  # another patient's record is untouched
