@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from bookings.models import SESSION_MAX_VOLUME_ML, Appointment, SessionRecord
-from bookings.records import MANY_FIELDS, SCALAR_FIELDS, session_date, session_record_problems
+from bookings.records import MANY_FIELDS, SCALAR_FIELDS, day_label, session_date, session_record_problems
 
 
 class SessionRecordForm(forms.ModelForm):
@@ -54,9 +54,11 @@ class SessionRecordForm(forms.ModelForm):
         self.fields["ingredients"].required = False
         self.fields["ingredients"].help_text = "Tick every product used, or name one below."
         self.fields["areas"].queryset = treatment.areas.all()
+        self.fields["areas"].label_from_instance = lambda area: area.name  # the treatment is on the page
         if self.instance.pk is None:
             self.initial["areas"] = [appointment.area_id]  # the booked area, as a starting point
-        self.fields["expiry_date"].help_text = f"Must not be before the session ({session_date(appointment):%d %B %Y})."
+        session_day = day_label(session_date(appointment))
+        self.fields["expiry_date"].help_text = f"Must not be before the session ({session_day})."
         self.fields["volume_ml"].help_text = f"Total volume injected, up to {SESSION_MAX_VOLUME_ML} ml."
         self.fields["anaesthetic_other"].help_text = "Only when the anaesthetic is “Other”."
 

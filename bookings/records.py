@@ -44,6 +44,10 @@ def session_date(appointment: Appointment) -> date:
     return appointment.start.astimezone(appointment.location.zone).date()
 
 
+def day_label(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def session_record_problems(*, appointment: Appointment, data: dict[str, Any]) -> dict[str, str]:
     """What is wrong with this record for this appointment, by field; empty when it is fine.
 
@@ -54,7 +58,7 @@ def session_record_problems(*, appointment: Appointment, data: dict[str, Any]) -
     day = session_date(appointment)
     if expiry is not None and expiry < day:
         errors["expiry_date"] = (
-            f"This batch expired on {expiry:%d %B %Y}, before the session on {day:%d %B %Y}: "
+            f"This batch expired on {day_label(expiry)}, before the session on {day_label(day)}: "
             "an expired product must not be used or recorded as used."
         )
     ingredients = list(data.get("ingredients") or [])

@@ -294,3 +294,10 @@ def test_erasure_blanks_the_session_free_text_but_keeps_the_clinical_facts(clini
     assert set(record.areas.all()) == {clinic.area}
     other.refresh_from_db()
     assert other.technique_notes == SECRET_NOTES  # another patient's record is untouched
+
+
+def test_session_records_are_not_editable_in_the_admin():
+    from django.contrib import admin
+
+    # Clinical data goes through the audited pages only.
+    assert SessionRecord not in admin.site._registry
