@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from bookings.models import Appointment
+from bookings.models import Appointment, Course
 from clinic.access import locations_for_staff
 from clinic.models import Patient
 from clinic.roles import Role, is_staff_member, roles_of
@@ -43,3 +43,56 @@ def patient_for_booking(user: Any, patient: Patient | None) -> Patient:
         except Patient.DoesNotExist:
             raise ValidationError({"patient": "Complete your details (name, date of birth, phone) first."}) from None
     raise Http404
+
+
+# --- clinical access: session records and the patient record ----------------------------------
+
+
+def get_appointment_for_clinician(user: Any, pk: int) -> Appointment:
+    """The appointment, for a practitioner at its location or any clinic manager; else 404.
+
+    Reception and patients never reach session records, whatever the appointment.
+    """
+    roles = roles_of(user)
+    if Role.MANAGER in roles:
+        base = Appointment.objects.all()
+    elif Role.PRACTITIONER in roles:
+        base = Appointment.objects.filter(location__in=locations_for_staff(user))
+    else:
+        raise Http404
+    try:
+        return base.select_related("patient", "practitioner", "location", "treatment", "area", "course").get(pk=pk)
+    except Appointment.DoesNotExist:
+        raise Http404 from None
+
+
+def may_edit_session_record(user: Any, appointment: Appointment) -> bool:
+    """The appointment's own practitioner or a clinic manager; colleagues at the location only read."""
+    roles = roles_of(user)
+    if Role.MANAGER in roles:
+        return True
+    return Role.PRACTITIONER in roles and appointment.practitioner.user_id == user.pk
+
+
+def is_clinician(user: Any) -> bool:
+    return bool(roles_of(user) & {Role.PRACTITIONER, Role.MANAGER})
+
+
+def get_patient_for(user: Any, pk: int) -> Patient:
+    """Managers: every patient. Reception and practitioners: patients with an appointment or a
+    course at one of their locations. Anyone else: 404."""
+    roles = roles_of(user)
+    if Role.MANAGER in roles:
+        patients = Patient.objects.all()
+    elif roles & {Role.RECEPTION, Role.PRACTITIONER}:
+        locations = locations_for_staff(user)
+        patients = Patient.objects.filter(
+            Q(pk__in=Appointment.objects.filter(location__in=locations).values("patient_id"))
+            | Q(pk__in=Course.objects.filter(location__in=locations).values("patient_id"))
+        )
+    else:
+        raise Http404
+    try:
+        return patients.get(pk=pk)
+    except Patient.DoesNotExist:
+        raise Http404 from None

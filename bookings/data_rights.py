@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from bookings.models import Appointment, CalendarFeed, Course
+from bookings.models import Appointment, CalendarFeed, Course, SessionRecord
 from bookings.services import appointment_cancel
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, Notification, Patient
@@ -35,6 +35,10 @@ ERASE_CANCEL_REASON = "erased at the patient's request"
 # Free-text intake answers that may hold anything the patient typed (names, family, contact
 # details). Medications and allergies are clinical facts and stay.
 FREE_TEXT_ANSWERS = ("expectations", "health_change")
+# The same rule for session records: the structured clinical facts (products, batch, expiry,
+# areas, volume, anaesthetic, whether an adverse event occurred) stay; the free text, which may
+# name or describe the person, is blanked.
+SESSION_FREE_TEXT = ("technique_notes", "adverse_events", "advice_given")
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -52,6 +56,7 @@ def patient_export(*, patient: Patient, by: Any) -> dict[str, Any]:
         "account": _account_data(patient),
         "appointments": _appointments(patient),
         "courses": _courses(patient),
+        "session_records": _session_records(patient),
         "intakes": _intakes(patient),
         "reviews": _reviews(patient),
         "consents": _consents(patient),
@@ -130,6 +135,36 @@ def _courses(patient: Patient) -> list[dict[str, Any]]:
             "created_at": _iso(c.created_at),
         }
         for c in rows.order_by("created_at", "pk")
+    ]
+
+
+def _session_records(patient: Patient) -> list[dict[str, Any]]:
+    rows = (
+        SessionRecord.objects.filter(appointment__patient=patient)
+        .select_related("appointment__location", "recorded_by")
+        .prefetch_related("ingredients", "areas")
+    )
+    return [
+        {
+            "appointment": r.appointment_id,
+            "session_date": r.appointment.start.astimezone(r.appointment.location.zone).date().isoformat(),
+            "ingredients": [i.name for i in r.ingredients.all()],
+            "product_name": r.product_name,
+            "batch_number": r.batch_number,
+            "expiry_date": _iso(r.expiry_date),
+            "areas": [a.name for a in r.areas.all()],
+            "volume_ml": str(r.volume_ml),
+            "anaesthetic": r.anaesthetic,
+            "anaesthetic_other": r.anaesthetic_other,
+            "adverse_event_occurred": r.adverse_event_occurred,
+            "technique_notes": r.technique_notes,
+            "adverse_events": r.adverse_events,
+            "advice_given": r.advice_given,
+            "recorded_by": r.recorded_by.get_full_name(),
+            "created_at": _iso(r.created_at),
+            "updated_at": _iso(r.updated_at),
+        }
+        for r in rows.order_by("appointment__start", "pk")
     ]
 
 
@@ -238,6 +273,7 @@ def patient_erase(*, patient: Patient, by: Any, now: datetime) -> None:
         CalendarFeed.objects.filter(patient=patient).delete()
         Appointment.objects.filter(patient=patient).exclude(notes="").update(notes="")
         _erase_intake_free_text(patient)
+        _erase_session_free_text(patient)
         Consent.objects.filter(patient=patient).update(typed_name=ERASED_NAME, address=None)
         PhotoConsent.objects.filter(patient=patient).update(address=None)
         if patient.user is not None:
@@ -270,6 +306,17 @@ def _erase_intake_free_text(patient: Patient) -> None:
                     changed = True
         if changed:
             intake.save(update_fields=["answers", "snapshot", "updated_at"])
+
+
+def _erase_session_free_text(patient: Patient) -> None:
+    # Row by row through save(), not a bulk update(): the free-text fields are due to become
+    # encrypted fields, whose value must go through the field's own preparation.
+    for record in SessionRecord.objects.select_for_update().filter(appointment__patient=patient):
+        blanked = [name for name in SESSION_FREE_TEXT if getattr(record, name)]
+        for name in blanked:
+            setattr(record, name, "")
+        if blanked:
+            record.save(update_fields=[*blanked, "updated_at"])
 
 
 def _erase_account(user: Any) -> None:

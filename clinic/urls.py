@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("bookings.diary_urls")),
     path("", include("bookings.diary_extra_urls")),
     path("", include("bookings.hours_urls")),
+    path("", include("bookings.practice_urls")),
     path("staff/recalls/<int:pk>/contacted/", booking_staff.recall_contacted, name="recall-contacted"),
     path("", include("bookings.feed_urls")),
     path("", include("intake.urls")),

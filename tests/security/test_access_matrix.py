@@ -20,6 +20,7 @@ from bookings.services import appointment_book
 from clinic.roles import Role, user_set_roles
 from intake.services import consent_record, intake_open, intake_questions, intake_save_answers, intake_submit
 from tests.bookings.conftest import NOW, make_patient
+from tests.bookings.practice import appointment_at, recorded
 from tests.factories import LocationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -81,6 +82,17 @@ EXPECTED = {
     "intake-done": ("/me/intake/{intake}/done/", row(302, 200, 404, 404, 404, 404, 404)),
     "intake-recheck": ("/me/intake/{intake}/recheck/", row(302, 302, 404, 404, 404, 404, 404)),
     "photo-consent": ("/me/photo-consent/", row(302, 200, 200, 404, 404, 404, 404)),
+    "practitioner-day": ("/practitioner/day/", row(302, 404, 404, 404, 404, 200, 200)),
+    # The world's completed appointment is the practitioner's own, so they may edit its record.
+    "session-record": (
+        "/practitioner/appointments/{completed_appointment}/session-record/",
+        row(302, 404, 404, 404, 404, 200, 200),
+    ),
+    "session-record-edit": (
+        "/practitioner/appointments/{completed_appointment}/session-record/edit/",
+        row(302, 404, 404, 404, 404, 200, 200),
+    ),
+    "patient-record": ("/staff/patients/{patient}/", row(302, 404, 404, 404, 200, 200, 200)),
     "review-queue": ("/practitioner/reviews/", row(302, 404, 404, 404, 404, 200, 200)),
     "review-detail": ("/practitioner/reviews/{intake}/", row(302, 404, 404, 404, 404, 200, 200)),
     "my-appointments": ("/me/appointments/", row(302, 200, 200, 404, 404, 404, 404)),
@@ -164,8 +176,10 @@ def world(clinic, reception):
         "practitioner": clinic.practitioner.user,
         "manager": manager,
     }
+    session = recorded(clinic, appointment_at(clinic, NOW - timedelta(days=1)))  # completed and recorded
     ids = {
         "appointment": appointment.pk,
+        "completed_appointment": session.appointment_id,
         "patient": patient_a.pk,
         "location": clinic.location.slug,
         "practitioner": clinic.practitioner.pk,
