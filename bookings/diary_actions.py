@@ -30,7 +30,7 @@ from clinic.roles import Role, role_required
 from intake.models import Intake
 
 STAFF = (Role.RECEPTION, Role.PRACTITIONER, Role.MANAGER)
-SLOTS_SHOWN = 16
+SLOTS_SHOWN = 96  # a whole day of 15-minute starts: the list is the point of the page
 
 
 def _appointment(request: HttpRequest, pk: int) -> Appointment:

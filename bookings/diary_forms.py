@@ -34,10 +34,10 @@ def _digits(value: str) -> str:
 class PatientSearchForm(forms.Form):
     """Find an existing patient. Always POSTed: names, emails and phones never go in a URL."""
 
-    find_name = forms.CharField(label="Name", required=False, max_length=150)
-    find_date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DateInput())
-    find_email = forms.CharField(label="Email", required=False, max_length=254)
-    find_phone = forms.CharField(label="Phone", required=False, max_length=40)
+    find_name = forms.CharField(label="Find by name", required=False, max_length=150)
+    find_date_of_birth = forms.DateField(label="Find by date of birth", required=False, widget=DateInput())
+    find_email = forms.CharField(label="Find by email", required=False, max_length=254)
+    find_phone = forms.CharField(label="Find by phone", required=False, max_length=40)
 
     def clean(self):
         data = super().clean()
