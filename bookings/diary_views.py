@@ -1,4 +1,4 @@
-"""Reception's read-only day view of a location's diary: a column per practitioner (or room),
+"""Reception's day view of a location's diary: a column per practitioner (or room),
 a 15-minute grid over the day's opening hours, each appointment placed by its local time.
 
 A fixed number of queries whatever the number of appointments: the location, its
@@ -15,11 +15,13 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from bookings.models import MAX_APPOINTMENT, Appointment, TimeOff, WorkingHours
 from clinic.access import locations_for_staff
-from clinic.models import Practitioner, Room
+from clinic.models import Location, Practitioner, Room
 from clinic.roles import Role, role_required
 from intake.models import Intake
 
@@ -69,6 +71,10 @@ class Cell:
     rowspan: int = 1
     label: str = ""
     entries: list[Entry] = field(default_factory=list)
+    # Free cells: the wall-clock time and the column, to prefill the booking form.
+    time: str = ""
+    column: int = 0
+    column_name: str = ""
 
 
 @dataclass
@@ -112,10 +118,21 @@ def _parse_day(request: HttpRequest, today: date) -> date:
 @role_required(Role.RECEPTION, Role.PRACTITIONER, Role.MANAGER)
 def diary_day(request: HttpRequest, location: str) -> HttpResponse:
     place = get_object_or_404(locations_for_staff(request.user), slug=location)
-    zone = place.zone
-    today = timezone.now().astimezone(zone).date()
+    today = timezone.now().astimezone(place.zone).date()
     day = _parse_day(request, today)
-    by_room = request.GET.get("view") == "rooms"
+    context = day_context(place=place, day=day, by_room=request.GET.get("view") == "rooms", today=today)
+    return render(request, "bookings/diary/day.html", context)
+
+
+def day_url(place: Location, day: date, view: str = "") -> str:
+    query = {"date": day.isoformat(), **({"view": "rooms"} if view == "rooms" else {})}
+    return f"{reverse('diary-day', args=[place.slug])}?{urlencode(query)}"
+
+
+def day_context(*, place: Location, day: date, by_room: bool, today: date | None = None) -> dict:
+    """Everything the grid needs (the page and the `_grid.html` partial the actions re-render)."""
+    zone = place.zone
+    today = today or timezone.now().astimezone(zone).date()
 
     day_start = datetime.combine(day, time(0), tzinfo=zone)
     day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
@@ -275,7 +292,10 @@ def diary_day(request: HttpRequest, location: str) -> HttpResponse:
                 continue
             kind, label = states[n][row]
             if kind == "free":
-                grid[row][n] = Cell("free")
+                grid[row][n] = Cell(
+                    "free", time=_label(grid_start + row * SLOT_MINUTES), column=columns[n].pk,
+                    column_name=columns[n].name,
+                )  # fmt: skip
                 row += 1
                 continue
             run = row
@@ -293,20 +313,18 @@ def diary_day(request: HttpRequest, location: str) -> HttpResponse:
         for row in range(n_rows)
     ]
     view = "rooms" if by_room else ""
-    return render(
-        request,
-        "bookings/diary/day.html",
-        {
-            "location": place,
-            "day": day,
-            "today": today,
-            "previous_day": day - timedelta(days=1),
-            "next_day": day + timedelta(days=1),
-            "view": view,
-            "by_room": by_room,
-            "columns": columns,
-            "rows": rows,
-            "appointment_count": len(placed),
-            "opening": (_label(open_start), _label(open_end)) if all_blocks else None,
-        },
-    )
+    return {
+        "location": place,
+        "day": day,
+        "today": today,
+        "previous_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "view": view,
+        "by_room": by_room,
+        "columns": columns,
+        "rows": rows,
+        "appointment_count": len(placed),
+        "opening": (_label(open_start), _label(open_end)) if all_blocks else None,
+        "book_url": reverse("diary-book", args=[place.slug]),
+        "book_column": "room" if by_room else "practitioner",
+    }

@@ -78,6 +78,7 @@ def appointment_book(
     start: datetime,
     by: Any,
     practitioner: Practitioner | None = None,
+    room: Room | None = None,
     numbing_cream: bool = False,
     kind: str = Appointment.Kind.TREATMENT,
     notes: str = "",
@@ -96,11 +97,14 @@ def appointment_book(
     try:
         with transaction.atomic():
             if override_reason:
-                slot = _override_slot(location=location, practitioner=practitioner, start=start, duration=duration)
+                slot = _override_slot(
+                    location=location, practitioner=practitioner, start=start, duration=duration, room=room
+                )
             else:
                 slot = _free_slot(
                     location=location, treatment=treatment, start=start, duration=duration,
                     practitioner_id=practitioner.pk if practitioner else None, rules=rules, now=now,
+                    room_id=room.pk if room else None,
                 )  # fmt: skip
             course, session_number = (None, None)
             if kind == Appointment.Kind.TREATMENT:
@@ -335,15 +339,18 @@ def _free_slot(
     rules: BookingRules,
     now: datetime,
     exclude_appointment_id: int | None = None,
+    room_id: int | None = None,
 ) -> av.Slot:
     day = start.astimezone(location.zone).date()
     diary = diary_load(
         location=location, treatment=treatment, first_day=day, last_day=day, practitioner_id=practitioner_id,
         exclude_appointment_id=exclude_appointment_id, rules=rules,
     )  # fmt: skip
+    # Reception booking from a room's column asks for that room and no other.
+    rooms = [r for r in diary.rooms if room_id is None or r.room_id == room_id]
     for practitioner in diary.practitioners:
         slot = av.slot_is_free(
-            slot_start=start, duration=duration, practitioner=practitioner, rooms=diary.rooms, tz=location.zone,
+            slot_start=start, duration=duration, practitioner=practitioner, rooms=rooms, tz=location.zone,
             rules=diary.rules, now=now, closures=diary.closures,
         )  # fmt: skip
         if slot is not None:
@@ -351,9 +358,16 @@ def _free_slot(
     raise SlotUnavailable("That time is no longer available.")
 
 
-def _override_slot(*, location: Location, practitioner: Practitioner, start: datetime, duration: timedelta) -> av.Slot:
-    """Reception's overbooking: the practitioner as asked, the first room free then (else the first room)."""
+def _override_slot(
+    *, location: Location, practitioner: Practitioner, start: datetime, duration: timedelta, room: Room | None = None
+) -> av.Slot:
+    """Reception's overbooking: the practitioner as asked, the room asked for, else the first room free
+    then (else the first room)."""
     end = start + duration
+    if room is not None:
+        if room.location_id != location.pk or not room.is_active:
+            raise ValidationError({"room": f"{room.name} is not a room at {location.name}."})
+        return av.Slot(start=start, end=end, practitioner_id=practitioner.pk, room_id=room.pk)
     rooms = list(Room.objects.filter(location=location, is_active=True).order_by("name", "id"))
     if not rooms:
         raise ValidationError({"location": f"{location.name} has no room to book into."})

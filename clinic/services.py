@@ -91,3 +91,28 @@ def patient_details_update(
         # Which fields changed, never their values: the audit trail holds no extra copy of PII.
         audit_record(actor=by, action="patient.update", obj=patient, patient=patient, details={"fields": changed})
     return patient
+
+
+def patient_create_without_account(
+    *, by: Any, first_name: str, last_name: str, date_of_birth: date, phone: str, email: str, today: date
+) -> Patient:
+    """A phone or walk-in patient that reception registers: a record without an online account
+    (they can claim one later by registering with the same email address)."""
+    errors: dict[str, list[str]] = {}
+    if date_of_birth > today:
+        errors["date_of_birth"] = ["The date of birth cannot be in the future."]
+    elif age_on(date_of_birth, today) > 120:
+        errors["date_of_birth"] = ["Please check the year of the date of birth."]
+    elif age_on(date_of_birth, today) < ADULT_AGE:
+        errors["date_of_birth"] = [f"The clinic treats adults only ({ADULT_AGE} and over)."]
+    if not (phone.strip() or email.strip()):
+        errors["phone"] = ["Give a phone number or an email address so the clinic can reach the patient."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        patient = Patient.objects.create(
+            first_name=first_name.strip(), last_name=last_name.strip(), date_of_birth=date_of_birth,
+            phone=phone.strip(), email=User.objects.normalize_email(email.strip()).lower(),
+        )  # fmt: skip
+        audit_record(actor=by, action="patient.create", obj=patient, patient=patient)
+    return patient

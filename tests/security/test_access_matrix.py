@@ -70,6 +70,17 @@ EXPECTED = {
         "/staff/hours/{practitioner}/time-off/{time_off}/remove/",
         row(302, 404, 404, 404, 404, 405, 405),
     ),
+    "diary-book": ("/staff/diary/{location}/book/", row(302, 404, 404, 404, 200, 200, 200)),
+    # Searches carry names and phones, so POST only (tested per role in tests/bookings/test_diary_actions.py).
+    "diary-patient-search": ("/staff/diary/{location}/patients/search/", row(302, 404, 404, 405, 405, 405, 405)),
+    "diary-appointment": ("/staff/diary/appointments/{appointment}/", row(302, 404, 404, 404, 200, 200, 200)),
+    "diary-appointment-move": ("/staff/diary/appointments/{appointment}/move/", row(302, 404, 404, 404, 200, 200, 200)),
+    "diary-appointment-cancel": (
+        "/staff/diary/appointments/{appointment}/cancel/", row(302, 404, 404, 405, 405, 405, 405)
+    ),
+    "diary-appointment-status": (
+        "/staff/diary/appointments/{appointment}/status/", row(302, 404, 404, 405, 405, 405, 405)
+    ),
     "patient-export": ("/staff/patients/{patient}/export/", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-export-json": ("/staff/patients/{patient}/export.json", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-erase": ("/staff/patients/{patient}/erase/", row(302, 404, 404, 404, 404, 404, 200)),
