@@ -8,7 +8,7 @@ rooms, and closures. Booking rules come from the cache.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.db.models import BigIntegerField, F, Q, Value
@@ -127,6 +127,11 @@ def visit_length(*, area: Area, numbing_cream: bool, rules: BookingRules | None 
     return timedelta(minutes=area.minutes + extra)
 
 
+def staff_rules(rules: av.Rules) -> av.Rules:
+    """The engine's rules for a booking made by staff: no minimum notice (the past stays closed)."""
+    return replace(rules, min_notice=timedelta(0))
+
+
 def availability_search(
     *,
     treatment: Treatment,
@@ -137,8 +142,12 @@ def availability_search(
     now: datetime,
     practitioner_id: int | None = None,
     numbing_cream: bool = False,
+    for_staff: bool = False,
 ) -> list[av.Slot]:
-    """Free slots; with no practitioner given, one per start time ("first available")."""
+    """Free slots; with no practitioner given, one per start time ("first available").
+
+    `for_staff` drops the minimum notice: it keeps patients from booking online at short notice,
+    but reception must be able to put a walk-in into the next free quarter hour."""
     rules = BookingRules.current()
     diary = diary_load(
         location=location, treatment=treatment, first_day=first_day, last_day=last_day,
@@ -151,7 +160,7 @@ def availability_search(
         first_day=first_day,
         last_day=last_day,
         duration=visit_length(area=area, numbing_cream=numbing_cream, rules=rules),
-        rules=diary.rules,
+        rules=staff_rules(diary.rules) if for_staff else diary.rules,
         now=now,
         closures=diary.closures,
     )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import availability as av
 from bookings.access import get_appointment_for
-from bookings.diary import diary_load
+from bookings.diary import diary_load, staff_rules
 from bookings.diary_forms import CancelForm, MoveForm, StatusForm, apply_slot_pick
 from bookings.diary_views import INTAKE_WORDS, NO_INTAKE, day_context, day_url
 from bookings.models import Appointment, BookingRules
@@ -158,7 +158,7 @@ def _target_slots(appointment: Appointment, day: date) -> list[dict]:
                        exclude_appointment_id=appointment.pk, rules=BookingRules.current())  # fmt: skip
     slots = av.find_slots(
         practitioners=diary.practitioners, rooms=diary.rooms, tz=place.zone, first_day=day, last_day=day,
-        duration=appointment.duration, rules=diary.rules, now=timezone.now(), closures=diary.closures,
+        duration=appointment.duration, rules=staff_rules(diary.rules), now=timezone.now(), closures=diary.closures,
     )  # fmt: skip
     by_practitioner: dict[int, list[av.Slot]] = defaultdict(list)
     for slot in slots:

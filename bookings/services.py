@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bookings import availability as av
 from bookings import reminders
-from bookings.diary import availability_search, diary_load, visit_length
+from bookings.diary import availability_search, diary_load, staff_rules, visit_length
 from bookings.models import Appointment, BookingRules, Course
 from clinic.audit import audit_record
 from clinic.errors import Conflict
@@ -104,7 +104,7 @@ def appointment_book(
                 slot = _free_slot(
                     location=location, treatment=treatment, start=start, duration=duration,
                     practitioner_id=practitioner.pk if practitioner else None, rules=rules, now=now,
-                    room_id=room.pk if room else None,
+                    room_id=room.pk if room else None, for_staff=is_staff_member(by),
                 )  # fmt: skip
             course, session_number = (None, None)
             if kind == Appointment.Kind.TREATMENT:
@@ -134,6 +134,7 @@ def appointment_book(
         exc.alternatives = _alternatives(
             treatment=treatment, area=area, location=location, start=start, now=now,
             practitioner_id=practitioner.pk if practitioner else None, numbing_cream=numbing_cream,
+            for_staff=is_staff_member(by),
         )  # fmt: skip
         raise
     return appointment
@@ -185,7 +186,7 @@ def appointment_reschedule(
             slot = _free_slot(
                 location=appointment.location, treatment=appointment.treatment, start=start,
                 duration=appointment.duration, practitioner_id=practitioner.pk, rules=BookingRules.current(),
-                now=now, exclude_appointment_id=appointment.pk,
+                now=now, exclude_appointment_id=appointment.pk, for_staff=is_staff_member(by),
             )  # fmt: skip
             old_start = appointment.start
             appointment.start, appointment.end = slot.start, slot.end
@@ -205,6 +206,7 @@ def appointment_reschedule(
         exc.alternatives = _alternatives(
             treatment=appointment.treatment, area=appointment.area, location=appointment.location, start=start,
             now=now, practitioner_id=practitioner.pk, numbing_cream=appointment.numbing_cream,
+            for_staff=is_staff_member(by),
         )  # fmt: skip
         raise
     return appointment
@@ -340,6 +342,7 @@ def _free_slot(
     now: datetime,
     exclude_appointment_id: int | None = None,
     room_id: int | None = None,
+    for_staff: bool = False,
 ) -> av.Slot:
     day = start.astimezone(location.zone).date()
     diary = diary_load(
@@ -351,7 +354,7 @@ def _free_slot(
     for practitioner in diary.practitioners:
         slot = av.slot_is_free(
             slot_start=start, duration=duration, practitioner=practitioner, rooms=rooms, tz=location.zone,
-            rules=diary.rules, now=now, closures=diary.closures,
+            rules=staff_rules(diary.rules) if for_staff else diary.rules, now=now, closures=diary.closures,
         )  # fmt: skip
         if slot is not None:
             return slot
@@ -439,12 +442,14 @@ def _alternatives(
     now: datetime,
     practitioner_id: int | None,
     numbing_cream: bool,
+    for_staff: bool = False,
 ) -> list[av.Slot]:
     """The free slots nearest the requested time, same practitioner if one was asked for."""
     day = start.astimezone(location.zone).date()
     slots = availability_search(
         treatment=treatment, area=area, location=location, first_day=day - timedelta(days=3),
         last_day=day + timedelta(days=14), now=now, practitioner_id=practitioner_id, numbing_cream=numbing_cream,
+        for_staff=for_staff,
     )  # fmt: skip
     nearest = sorted(slots, key=lambda s: abs(s.start - start))[:ALTERNATIVES]
     return sorted(nearest, key=lambda s: s.start)

@@ -206,3 +206,23 @@ def test_no_show_cannot_be_marked_before_the_appointment_starts(clinic, receptio
     appointment = book(clinic, tomorrow(10))
     with pytest.raises(InvalidTransition, match="before it starts"):
         appointment_set_status(appointment=appointment, status=target, by=reception, now=NOW)
+
+
+def test_reception_books_a_walk_in_inside_the_online_notice_period(clinic, reception):
+    # NOW is 08:00; the practitioner works from 09:00 and patients need 12 hours' notice online.
+    soon = NOW.replace(hour=9, minute=15)
+    with pytest.raises(SlotUnavailable):
+        book(clinic, soon)  # the patient, online
+    appointment = book(clinic, soon, by=reception)
+    assert appointment.start == soon and not appointment.is_override
+
+
+def test_reception_moves_an_appointment_to_later_today(clinic, reception):
+    appointment = book(clinic, tomorrow(10))
+    moved = appointment_reschedule(appointment=appointment, start=NOW.replace(hour=11), by=reception, now=NOW)
+    assert moved.start == NOW.replace(hour=11)
+
+
+def test_staff_still_cannot_book_in_the_past(clinic, reception):
+    with pytest.raises(SlotUnavailable):
+        book(clinic, NOW - timedelta(hours=1), by=reception)
