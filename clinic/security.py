@@ -17,6 +17,25 @@ def axes_username(request: Any, credentials: dict[str, Any] | None) -> str | Non
     return username.strip().lower() if isinstance(username, str) else None
 
 
+def axes_lockout_response(request: Any, original_response: Any = None, credentials: Any = None) -> Any:
+    """django-axes' answer once a login is locked out: the page for people, JSON for API clients
+    (`POST /api/auth/token/`), in the same shape as every other API error, with Retry-After."""
+    from axes.helpers import get_cool_off
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "Too many unsuccessful attempts to sign in to this account; try again later."}, status=429
+        )
+        cool_off = get_cool_off(request)
+        if cool_off is not None:
+            response["Retry-After"] = str(int(cool_off.total_seconds()))
+        return response
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
 # The sliding expiry is written at most this often: saving the session on every request would
 # cost three queries on every staff page for no gain (the idle limit then holds to within a minute).
 STAFF_SESSION_REFRESH_SECONDS = 60

@@ -63,3 +63,6 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+# JSON, not an HTML page, for a path under /api/ that matches no endpoint.
+handler404 = "clinic.views.not_found"

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -11,6 +12,8 @@ from clinic.health import OK, health
 from clinic.models import Location
 from clinic.roles import STAFF_ROLES, role_required
 from treatments.models import Treatment
+
+API_PREFIX = "/api/"
 
 
 @require_GET
@@ -35,6 +38,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     """django-ratelimit's answer when a client tries too often: a page, not an error."""
     return render(request, "clinic/rate_limited.html", status=429)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """An API client asking for a path that does not exist gets JSON, like every other API error."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -79,3 +79,15 @@ def test_repeated_failed_token_requests_lock_out_too():
     response = api.post("/api/auth/token/", {"email": "kim@example.org", "password": PASSWORD}, format="json")
     assert response.status_code == 429
     assert b"token" not in response.content
+
+
+def test_a_locked_out_token_request_answers_json_like_every_api_error():
+    UserFactory(email="kim@example.org")
+    api = APIClient()
+    for _ in range(5):
+        api.post("/api/auth/token/", {"email": "kim@example.org", "password": "wrong-wrong"}, format="json")
+    response = api.post("/api/auth/token/", {"email": "kim@example.org", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"  # not the sign-in page's HTML
+    assert "Too many unsuccessful attempts" in response.json()["detail"]
+    assert response["Retry-After"] == str(15 * 60)  # AXES_COOLOFF_TIME, a quarter of an hour
