@@ -41,13 +41,13 @@ def axes_lockout_response(request: Any, original_response: Any = None, credentia
 STAFF_SESSION_REFRESH_SECONDS = 60
 
 
-def staff_session_refresh(request: Any, *, force: bool = False) -> None:
+def staff_session_refresh(request: Any, *, user: Any = None, force: bool = False) -> None:
     """Push a staff member's session expiry to STAFF_SESSION_IDLE_SECONDS from now."""
     from django.conf import settings
 
     from clinic.roles import is_staff_member
 
-    user = getattr(request, "user", None)
+    user = user or getattr(request, "user", None)
     if user is None or not user.is_authenticated or not (is_staff_member(user) or user.is_staff):
         return
     now = int(time.time())
@@ -60,7 +60,8 @@ def staff_session_refresh(request: Any, *, force: bool = False) -> None:
 def staff_session_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # At sign-in, so a staff session never starts with the patients' two-week default.
     if request is not None and hasattr(request, "session"):
-        staff_session_refresh(request, force=True)
+        # The user comes from the signal: a bare request (the test client's force_login) has no .user.
+        staff_session_refresh(request, user=user, force=True)
 
 
 class StaffSessionTimeoutMiddleware:
