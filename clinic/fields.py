@@ -70,11 +70,11 @@ class EncryptedMixin(EncryptedFieldMixin):
 
     # The library's key handling, pointed at FIELD_ENCRYPTION_KEYS (properties, not cached per field).
     @property
-    def keys(self) -> list[bytes]:  # type: ignore[override]
+    def keys(self) -> list[bytes]:
         return [key.encode("ascii") for key in settings.FIELD_ENCRYPTION_KEYS]
 
     @property
-    def f(self) -> MultiFernet:  # type: ignore[override]
+    def f(self) -> MultiFernet:
         return keyring()
 
     def serialise(self, value: Any) -> str:
@@ -118,7 +118,7 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
         value = str(value)
         # The empty string tells nothing a Fernet token's length would not; keeping it plain
         # lets a blank=True, NOT NULL column hold "no notes" (the library turns "" into NULL).
-        return encrypt_text(value) if value else ""
+        return super().get_prep_value(value) if value else ""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return super().from_db_value(value, expression, connection) if value else value
@@ -135,11 +135,6 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
 
 class EncryptedJSONField(EncryptedMixin, models.Field):
     """Any JSON value, dumped whole and encrypted as one text: it loads back exactly (types included)."""
-
-    empty_values = [None, "", [], (), {}]
-
-    def get_internal_type(self) -> str:
-        return "TextField"
 
     def serialise(self, value: Any) -> str:
         # allow_nan=False: NaN and Infinity are not JSON (PostgreSQL's jsonb refused them too).
