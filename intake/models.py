@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Max
 
+from clinic.fields import EncryptedJSONField, EncryptedTextField
 from clinic.models import Patient, Practitioner, SettingsRow
 from treatments.models import Area, Treatment
 
@@ -121,10 +122,12 @@ class Intake(models.Model):
     treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="intakes")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="intakes")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    answers = models.JSONField(default=dict, blank=True)
+    # Clinical free text is encrypted at rest (clinic/fields.py): the database cannot query inside it.
+    answers = EncryptedJSONField(default=dict, blank=True)
     step = models.PositiveSmallIntegerField(default=1)
-    findings = models.JSONField(default=list, blank=True)
-    snapshot = models.JSONField(default=dict, blank=True, help_text="Questions, answers and findings as submitted.")
+    # Findings quote the patient's own words (a finding's "trigger": "Eliquis 5mg").
+    findings = EncryptedJSONField(default=list, blank=True)
+    snapshot = EncryptedJSONField(default=dict, blank=True, help_text="Questions, answers and findings as submitted.")
     catalogue_version = models.ForeignKey(
         CatalogueVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="intakes"
     )
@@ -149,10 +152,12 @@ class Review(models.Model):
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="reviews")
     practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="reviews")
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    finding_decisions = models.JSONField(default=dict, blank=True, help_text='{code: {"decision": ..., "notes": ...}}')
+    finding_decisions = EncryptedJSONField(
+        default=dict, blank=True, help_text='{code: {"decision": ..., "notes": ...}}'
+    )
     sessions = models.PositiveSmallIntegerField(null=True, blank=True)
     interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

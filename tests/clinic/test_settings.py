@@ -21,7 +21,11 @@ SWITCHES = (
     "CLINIC_TIME_ZONE",
     "EMAIL_HOST",
     "EMAIL_BACKEND",
+    "FIELD_ENCRYPTION_KEYS",
 )
+# Fernet keys for these cases only (a real one comes from `Fernet.generate_key()`).
+KEY_NEW, KEY_OLD = "n" * 43 + "=", "o" * 43 + "="
+DEV_KEY = "FFJko_sqLJfW2S-04s6Y6C0fUpv5-JgFxq0d5DNZ1P4="
 PROBE = """
 import json
 from clinic import settings as s
@@ -32,6 +36,7 @@ print(json.dumps({
     "broker": s.CELERY_BROKER_URL, "transport": s.CELERY_BROKER_TRANSPORT_OPTIONS,
     "cache": s.CACHES["default"]["BACKEND"], "debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS,
     "time_zone": s.TIME_ZONE, "email_backend": s.EMAIL_BACKEND, "use_tz": s.USE_TZ,
+    "field_keys": s.FIELD_ENCRYPTION_KEYS,
 }))
 """
 
@@ -67,6 +72,7 @@ def test_it_runs_on_embedded_parts_with_no_environment(tmp_path):
     assert s["time_zone"] == "Europe/London"
     assert s["use_tz"] is True
     assert s["email_backend"].endswith("console.EmailBackend")
+    assert s["field_keys"] == [DEV_KEY]  # the development key: `make run` needs none
 
 
 def test_it_switches_to_production_parts_from_the_environment(tmp_path):
@@ -80,6 +86,7 @@ def test_it_switches_to_production_parts_from_the_environment(tmp_path):
         DJANGO_ALLOWED_HOSTS="clinic.example, www.clinic.example",
         CLINIC_TIME_ZONE="Europe/Dublin",
         EMAIL_HOST="smtp.example",
+        FIELD_ENCRYPTION_KEYS=f"{KEY_NEW}, {KEY_OLD}",
     )
     assert s["engine"] == "django.db.backends.postgresql"
     assert s["name"] == "clinic"
@@ -92,12 +99,19 @@ def test_it_switches_to_production_parts_from_the_environment(tmp_path):
     assert s["hosts"] == ["clinic.example", "www.clinic.example"]
     assert s["time_zone"] == "Europe/Dublin"
     assert s["email_backend"].endswith("smtp.EmailBackend")
+    assert s["field_keys"] == [KEY_NEW, KEY_OLD]  # newest first: it encrypts, both decrypt
 
 
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_DEBUG": "0", "FIELD_ENCRYPTION_KEYS": KEY_NEW}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60}, "FIELD_ENCRYPTION_KEYS must be set"),
+        ({"FIELD_ENCRYPTION_KEYS": f"{KEY_NEW},not-a-key"}, "key 2 is not a Fernet key"),
+        (
+            {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60, "FIELD_ENCRYPTION_KEYS": DEV_KEY},
+            "the development key cannot encrypt",
+        ),
         ({"CLINIC_TIME_ZONE": "Mars/Olympus"}, "not a known time zone"),
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG must be"),
     ],
@@ -114,6 +128,7 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
         "DJANGO_ALLOWED_HOSTS": "clinic.example",
+        "FIELD_ENCRYPTION_KEYS": KEY_NEW,
     }
     result = run_python("", env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
