@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from bookings import availability
+from clinic.fields import EncryptedTextField
 from clinic.models import Location, Patient, Practitioner, Room, SettingsRow
 from treatments.models import Area, Ingredient, Treatment
 
@@ -393,12 +394,12 @@ class SessionRecord(models.Model):
     anaesthetic = models.CharField(max_length=10, choices=Anaesthetic.choices, default=Anaesthetic.NONE)
     anaesthetic_other = models.CharField("other anaesthetic", max_length=200, blank=True)
     adverse_event_occurred = models.BooleanField(default=False)
-    # --- Clinical free text: may hold anything the practitioner writes about the patient. Kept
-    # together so they can move to an encrypted field as one, and erasure blanks exactly these
-    # (bookings/data_rights.py SESSION_FREE_TEXT).
-    technique_notes = models.TextField(blank=True)
-    adverse_events = models.TextField("adverse events", blank=True)
-    advice_given = models.TextField(blank=True)
+    # --- Clinical free text: may hold anything the practitioner writes about the patient, so it is
+    # encrypted at rest (clinic/fields.py), and erasure blanks exactly these (bookings/data_rights.py
+    # SESSION_FREE_TEXT).
+    technique_notes = EncryptedTextField(blank=True)
+    adverse_events = EncryptedTextField("adverse events", blank=True)
+    advice_given = EncryptedTextField(blank=True)
     # --- end of clinical free text
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

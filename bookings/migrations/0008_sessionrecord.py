@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+import clinic.fields
+
 
 class Migration(migrations.Migration):
 
@@ -27,9 +29,9 @@ class Migration(migrations.Migration):
                 ('anaesthetic', models.CharField(choices=[('none', 'None'), ('topical', 'Topical numbing cream'), ('other', 'Other')], default='none', max_length=10)),
                 ('anaesthetic_other', models.CharField(blank=True, max_length=200, verbose_name='other anaesthetic')),
                 ('adverse_event_occurred', models.BooleanField(default=False)),
-                ('technique_notes', models.TextField(blank=True)),
-                ('adverse_events', models.TextField(blank=True, verbose_name='adverse events')),
-                ('advice_given', models.TextField(blank=True)),
+                ('technique_notes', clinic.fields.EncryptedTextField(blank=True)),
+                ('adverse_events', clinic.fields.EncryptedTextField(blank=True, verbose_name='adverse events')),
+                ('advice_given', clinic.fields.EncryptedTextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('appointment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='session_record', to='bookings.appointment')),

@@ -301,3 +301,23 @@ def test_session_records_are_not_editable_in_the_admin():
 
     # Clinical data goes through the audited pages only.
     assert SessionRecord not in admin.site._registry
+
+
+def test_the_session_notes_are_ciphertext_in_the_database(clinic):
+    from django.db import connection
+
+    record = recorded(clinic)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT technique_notes, adverse_events, advice_given FROM bookings_sessionrecord WHERE id = %s",
+            [record.pk],
+        )
+        stored = cursor.fetchone()
+    for secret, column in zip((SECRET_NOTES, SECRET_EVENT, SECRET_ADVICE), stored, strict=True):
+        assert secret not in column and column.startswith("gAAAAA")  # a Fernet token
+    fresh = SessionRecord.objects.get(pk=record.pk)
+    assert (fresh.technique_notes, fresh.adverse_events, fresh.advice_given) == (
+        SECRET_NOTES,
+        SECRET_EVENT,
+        SECRET_ADVICE,
+    )
