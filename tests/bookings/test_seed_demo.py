@@ -67,3 +67,19 @@ def test_it_refuses_to_run_in_production_mode_unless_forced(settings):
     assert not User.objects.exists()
     call_command("seed_demo", "--force", stdout=StringIO())
     assert User.objects.filter(email="manager@demo.clinic").exists()
+
+
+def test_it_fills_the_demo_diary_once_with_phone_patients(settings, frozen_now, client):
+    from bookings.models import Appointment
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    booked = Appointment.objects.filter(location__slug="marylebone")
+    assert booked.count() >= 20 and f"Booked {booked.count()} demo appointments" in out.getvalue()
+    assert all(a.patient.user_id is None and a.start > frozen_now for a in booked)
+    call_command("seed_demo", stdout=StringIO())
+    assert Appointment.objects.count() == booked.count()  # a second run books nothing more
+    client.force_login(User.objects.get(email="reception@demo.clinic"))
+    today = client.get("/staff/diary/marylebone/")
+    assert today.context["appointment_count"] > 0

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from bookings.demo_diary import demo_diary_fill
 from bookings.models import WorkingHours
 from clinic.models import Location, Patient, Practitioner, Room, User
 from clinic.roles import Role, user_set_roles
@@ -73,7 +74,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             locations = self._locations()
             self._practitioners(locations, password)
-            self._people(locations, password)
+            reception = self._people(locations, password)
+            booked = demo_diary_fill(location=locations["marylebone"], reception=reception)
+        if booked:
+            self.stdout.write(f"Booked {booked} demo appointments at Marylebone for the next few days.")
         self.stdout.write(self.style.SUCCESS("Demo clinic ready. Sign in with any of:"))
         for email in (
             "patient@demo.clinic",
@@ -123,7 +127,7 @@ class Command(BaseCommand):
                 for start, end in blocks
             )
 
-    def _people(self, locations: dict[str, Location], password: str) -> None:
+    def _people(self, locations: dict[str, Location], password: str) -> User:
         patient_user = self._user("patient@demo.clinic", "Jane", "Doe", password, [Role.PATIENT])
         Patient.objects.update_or_create(
             user=patient_user,
@@ -139,3 +143,4 @@ class Command(BaseCommand):
         reception.staff_locations.set([locations["marylebone"]])
         manager = self._user("manager@demo.clinic", "Max", "Mills", password, [Role.MANAGER])
         manager.staff_locations.set(locations.values())
+        return reception
