@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -13,11 +16,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.services import patient_register
+from clinic.two_factor import WRONG_CODE, requires_second_factor, second_factor_check, second_factor_failed
 
 
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp_token = serializers.CharField(
+        required=False,
+        max_length=16,
+        help_text="Staff accounts only: the current code from the authenticator app, or a backup code.",
+    )
 
 
 class TokenView(APIView):
@@ -37,8 +46,24 @@ class TokenView(APIView):
         )
         if user is None:
             raise serializers.ValidationError({"non_field_errors": ["Email address or password is not correct."]})
+        if requires_second_factor(user):
+            self._second_factor(request, user, form.validated_data.get("otp_token", ""))
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+    def _second_factor(self, request: Request, user: Any, code: str) -> None:
+        # Asked only once the password is right, so the question reveals nothing to a guesser.
+        if not TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+            raise serializers.ValidationError(
+                {"otp_token": ["Set up two-factor authentication by signing in on the website first."]}
+            )
+        if not code:
+            raise serializers.ValidationError({"otp_token": ["Staff accounts need the authenticator app's code."]})
+        device, error = second_factor_check(user=user, code=code)
+        if device is None:
+            if error == WRONG_CODE:
+                second_factor_failed(request._request, user)  # axes counts it (and may answer 429)
+            raise serializers.ValidationError({"otp_token": [error]})
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -18,3 +18,14 @@ class ClinicConfig(AppConfig):
         from clinic.security import staff_session_on_login
 
         user_logged_in.connect(staff_session_on_login, dispatch_uid="clinic.staff_session_on_login")
+
+        from django.db.models.signals import post_delete, post_save
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from clinic.two_factor import device_forget
+
+        # The middleware caches a session's verifying device: a saved or removed one is re-read.
+        for model in (TOTPDevice, StaticDevice):
+            for signal in (post_save, post_delete):
+                signal.connect(device_forget, sender=model, dispatch_uid=f"clinic.device_forget.{model.__name__}")

@@ -57,7 +57,7 @@ urlpatterns = [
     path("", include("intake.staff_urls")),
     path("me/appointments/", patient_views.my_appointments, name="my-appointments"),
     path("me/appointments/<int:pk>/cancel/", patient_views.my_appointment_cancel, name="my-appointment-cancel"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include("clinic.two_factor_urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(api_patterns)),

@@ -41,6 +41,40 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(staff_user)` gives a session that has passed the second factor.
+
+    Staff pages, the admin and session API calls need a session verified by django-otp
+    (clinic/two_factor.py). Tests that sign staff in with force_login are about what the page
+    does, not about signing in, so force_login skips the code as it skips the password: it
+    records a real confirmed TOTP device in the session under django-otp's key, exactly as
+    django_otp.login() does after a good code. Signing in through the form (client.post to
+    /accounts/login/) is untouched and stays unverified: tests/clinic/test_two_factor.py checks
+    the enforcement that way."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from clinic.roles import is_staff_member
+    from clinic.two_factor import device_remember
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if is_staff_member(user) or user.is_staff:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+            device_remember(device)  # as the two-factor page does after a right code
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 def _user_with(role: Role, **kwargs):
     user = UserFactory(**kwargs)
     user_set_roles(user=user, roles=[role])

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
 from bookings.models import Course
@@ -25,6 +26,7 @@ from tests.bookings.conftest import make_patient
 from tests.browser.conftest import PageProblems
 from tests.browser.test_booking_accessibility import AxeAudit
 from tests.factories import PASSWORD
+from tests.two_factor import authenticator_for, current_code
 from treatments.models import Treatment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -50,12 +52,16 @@ def browser_tab(chromium: Browser, base_url: str, problems: PageProblems) -> Ite
         context.close()
 
 
-def sign_in(page: Page, email: str) -> None:
+def sign_in(page: Page, email: str, authenticator: TOTPDevice | None = None) -> None:
     page.goto("/accounts/login/")
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     page.get_by_label("Email address").press_sequentially(email)
     page.get_by_label("Password").press_sequentially(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    if authenticator is not None:  # staff: the second step, with the app's current code
+        expect(page.get_by_role("heading", level=1, name="Two-factor check")).to_be_visible()
+        page.get_by_label("Code").press_sequentially(current_code(authenticator))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -185,7 +191,7 @@ def test_a_patient_completes_the_questionnaire_and_a_practitioner_approves_it(
 
     with browser_tab(chromium, live_server.url, page_problems) as staff_page:
         staff_audit = AxeAudit(staff_page)
-        sign_in(staff_page, practitioner.user.email)
+        sign_in(staff_page, practitioner.user.email, authenticator_for(practitioner.user))
         review_and_approve(staff_page, patient, booking_clinic.treatment, staff_audit)
         audit.findings.update(staff_audit.findings)
 

@@ -6,13 +6,10 @@ import pytest
 import time_machine
 
 from tests.factories import PASSWORD
+from tests.two_factor import sign_in  # password, then staff's authenticator code
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-def sign_in(client, user):
-    assert client.post("/accounts/login/", {"username": user.email, "password": PASSWORD}).status_code == 302
 
 
 def test_a_staff_session_ends_after_thirty_idle_minutes(client, reception_user):

@@ -89,6 +89,7 @@ class Command(BaseCommand):
         source = "DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "default; set DEMO_PASSWORD to change"
         shown = password if not os.environ.get("DEMO_PASSWORD") else "(from DEMO_PASSWORD)"
         self.stdout.write(f"  password: {shown} ({source})")
+        self.stdout.write("  staff accounts set up an authenticator app (two-factor) at their first sign-in")
 
     def _locations(self) -> dict[str, Location]:
         locations = {}
