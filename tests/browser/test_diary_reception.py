@@ -12,9 +12,10 @@ from playwright.sync_api import Page, expect
 from bookings.models import Appointment
 from clinic.models import Patient
 from clinic.roles import Role, user_set_roles
-from tests.browser.staff import staff_sign_in
+from tests.browser.staff import sign_in
 from tests.browser.test_booking_accessibility import AxeAudit
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
+from tests.two_factor import authenticator_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -48,7 +49,7 @@ def test_reception_books_a_phone_patient_and_moves_the_appointment(
 ):
     zone = booking_clinic.location.zone
     day = a_day_ahead(booking_clinic)
-    staff_sign_in(page, live_server.url, receptionist.email, PASSWORD)
+    sign_in(page, receptionist.email, authenticator_for(receptionist))
     open_day(page, day)
 
     page.get_by_role("link", name="Free: book 14:00, Dr Amara Okafor").click()
@@ -91,7 +92,7 @@ def test_the_day_view_and_the_booking_form_pass_axe(page: Page, live_server, boo
         start=datetime.combine(day, time(10), tzinfo=booking_clinic.location.zone), by=receptionist,
     )  # fmt: skip
     audit = AxeAudit(page)
-    staff_sign_in(page, live_server.url, receptionist.email, PASSWORD)
+    sign_in(page, receptionist.email, authenticator_for(receptionist))
     open_day(page, day)
     expect(page.get_by_role("group", name="10:00", exact=False)).to_be_visible()
     audit.check("day view with an appointment")

@@ -14,7 +14,6 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
 from bookings.models import Course
@@ -24,9 +23,10 @@ from intake.models import Intake, Review
 from intake.services import intake_questions
 from tests.bookings.conftest import make_patient
 from tests.browser.conftest import PageProblems
+from tests.browser.staff import sign_in
 from tests.browser.test_booking_accessibility import AxeAudit
 from tests.factories import PASSWORD
-from tests.two_factor import authenticator_for, current_code
+from tests.two_factor import authenticator_for
 from treatments.models import Treatment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -50,19 +50,6 @@ def browser_tab(chromium: Browser, base_url: str, problems: PageProblems) -> Ite
         yield tab
     finally:
         context.close()
-
-
-def sign_in(page: Page, email: str, authenticator: TOTPDevice | None = None) -> None:
-    page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
-    page.get_by_label("Email address").press_sequentially(email)
-    page.get_by_label("Password").press_sequentially(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if authenticator is not None:  # staff: the second step, with the app's current code
-        expect(page.get_by_role("heading", level=1, name="Two-factor check")).to_be_visible()
-        page.get_by_label("Code").press_sequentially(current_code(authenticator))
-        page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def expect_step(page: Page, number: int, title: str) -> None:
