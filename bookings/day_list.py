@@ -92,7 +92,7 @@ def csv_safe(value: str) -> str:
 def day_list_export(*, location: Location, day: date, by) -> list[DayListRow]:
     """The day's rows for a download, with the audit row that says who took them."""
     rows = day_list_rows(location=location, day=day)
-    audit_record(actor=by, action="day_list_export", obj=location, details={"date": day.isoformat()})
+    audit_record(actor=by, action="day_list.export", obj=location, details={"date": day.isoformat()})
     return rows
 
 

@@ -126,7 +126,7 @@ def session_record_save(*, appointment: Appointment, by: Any, data: dict[str, An
         if creating or changed:
             audit_record(
                 actor=by,
-                action="session_record_create" if creating else "session_record_update",
+                action="session_record.create" if creating else "session_record.update",
                 obj=record,
                 patient=appointment.patient,
                 details={"fields": sorted(changed)},
@@ -137,7 +137,7 @@ def session_record_save(*, appointment: Appointment, by: Any, data: dict[str, An
 def session_record_viewed(*, record: SessionRecord, by: Any, via: str = "session record") -> None:
     """Staff read a session record: an audit row, as for every read of clinical data."""
     audit_record(
-        actor=by, action="session_record_view", obj=record, patient=record.appointment.patient, details={"via": via}
+        actor=by, action="session_record.view", obj=record, patient=record.appointment.patient, details={"via": via}
     )
 
 

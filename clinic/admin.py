@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_base import ReadOnlyAdmin
+from clinic.audit import audit_record
 from clinic.models import AuditEvent, Location, Notification, Patient, Practitioner, Room, User
 
 
@@ -66,6 +68,22 @@ class PatientAdmin(admin.ModelAdmin):
 
     search_fields = ["last_name", "first_name", "email", "phone"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj: Patient, form, change: bool) -> None:
+        # Patient details changed here are audited like those changed through the clinic's pages.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action="patient.update" if change else "patient.create",
+                obj=obj,
+                patient=obj,
+                details={"fields": sorted(form.changed_data), "via": "admin"},
+            )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A patient leaves through erasure (audited, keeps what must be retained), never a delete.
+        return False
 
 
 @admin.register(AuditEvent)

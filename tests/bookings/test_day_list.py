@@ -110,7 +110,7 @@ def test_formula_like_patient_details_are_defused_in_the_file(signed_in, clinic)
 
 def test_each_download_is_audited_with_the_date(signed_in, clinic, reception):
     download(signed_in, clinic, date="2026-12-02")
-    event = AuditEvent.objects.get(action="day_list_export")
+    event = AuditEvent.objects.get(action="day_list.export")
     assert event.actor == reception
     assert event.object_type == "clinic.location" and event.object_id == str(clinic.location.pk)
     assert event.details == {"date": "2026-12-02"}
@@ -130,7 +130,7 @@ def test_the_print_page_has_the_same_columns_and_a_print_stylesheet(signed_in, c
     assert "Cancelled Person" not in html
     assert 'href="/static/css/print.css"' in html or "css/print." in html
     assert "<script>" not in html and "onclick" not in html
-    assert not AuditEvent.objects.filter(action="day_list_export").exists()
+    assert not AuditEvent.objects.filter(action="day_list.export").exists()
 
 
 def test_the_day_view_links_to_the_csv_and_the_print_page(signed_in, clinic):
@@ -146,7 +146,7 @@ def test_reception_at_another_location_gets_404_and_nothing_is_audited(client, c
     LocationFactory().staff.add(user)
     client.force_login(user)
     assert client.get(reverse(name, args=[clinic.location.slug])).status_code == 404
-    assert not AuditEvent.objects.filter(action="day_list_export").exists()
+    assert not AuditEvent.objects.filter(action="day_list.export").exists()
 
 
 @pytest.mark.parametrize("name", ["diary-day-csv", "diary-day-print"])

@@ -65,7 +65,7 @@ def test_reception_sees_the_administrative_record_only(client, clinic, reception
     assert reverse("session-record", args=[record.appointment_id]) not in html
     assert response.context["records"] == []
     assert "findings" in response.context["intakes"][0].get_deferred_fields()  # never loaded
-    assert not AuditEvent.objects.filter(action="session_record_view").exists()
+    assert not AuditEvent.objects.filter(action="session_record.view").exists()
 
 
 def test_a_practitioner_also_sees_session_records_and_review_links_and_the_view_is_audited(client, clinic, chart):
@@ -78,7 +78,7 @@ def test_a_practitioner_also_sees_session_records_and_review_links_and_the_view_
     assert reverse("review-detail", args=[intake.pk]) in html
     assert reverse("session-record", args=[record.appointment_id]) in html
     assert SECRET_ANSWER not in html  # answers stay on the review page, which audits them
-    [event] = AuditEvent.objects.filter(action="session_record_view")
+    [event] = AuditEvent.objects.filter(action="session_record.view")
     assert (event.actor, event.patient, event.details) == (clinic.other.user, clinic.patient, {"via": "patient record"})
 
 

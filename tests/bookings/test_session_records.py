@@ -57,7 +57,7 @@ def test_the_form_saves_the_record_and_audits_field_names_not_values(client, cli
     assert record.recorded_by == clinic.practitioner.user
     assert set(record.areas.all()) == {clinic.area}
     assert record.ingredients.count() == 2
-    [event] = audits("session_record_create")
+    [event] = audits("session_record.create")
     assert event.patient == clinic.patient
     assert event.actor == clinic.practitioner.user
     assert "batch_number" in event.details["fields"]
@@ -73,7 +73,7 @@ def test_an_update_audits_only_the_names_of_the_fields_that_changed(clinic):
         appointment=record.appointment, by=clinic.practitioner.user, now=NOW,
         data=record_data(clinic, volume_ml=Decimal("3.00"), technique_notes="Nappage instead"),
     )  # fmt: skip
-    [event] = audits("session_record_update")
+    [event] = audits("session_record.update")
     assert event.details == {"fields": ["technique_notes", "volume_ml"]}
     record.refresh_from_db()
     assert record.volume_ml == Decimal("3.00")
@@ -82,7 +82,7 @@ def test_an_update_audits_only_the_names_of_the_fields_that_changed(clinic):
         appointment=record.appointment, by=clinic.practitioner.user, now=NOW,
         data=record_data(clinic, volume_ml=Decimal("3.00"), technique_notes="Nappage instead"),
     )  # fmt: skip
-    assert len(audits("session_record_update")) == 1
+    assert len(audits("session_record.update")) == 1
 
 
 @pytest.mark.parametrize("status", [Appointment.Status.BOOKED, Appointment.Status.ARRIVED, Appointment.Status.NO_SHOW])
@@ -91,7 +91,7 @@ def test_the_service_refuses_a_session_that_is_not_completed(clinic, status):
     with pytest.raises(SessionNotCompleted):
         session_record_save(appointment=appointment, by=clinic.practitioner.user, data=record_data(clinic), now=NOW)
     assert not SessionRecord.objects.exists()
-    assert not audits("session_record_create")
+    assert not audits("session_record.create")
 
 
 def test_the_form_explains_and_refuses_on_an_appointment_not_yet_completed(client, clinic):
@@ -177,7 +177,7 @@ def test_reception_gets_404_on_every_session_record_page(client, clinic, recepti
     for url in (view_url(record.appointment), edit_url(record.appointment)):
         assert client.get(url).status_code == 404
     assert client.post(edit_url(record.appointment), form_post(clinic)).status_code == 404
-    assert not audits("session_record_view")
+    assert not audits("session_record.view")
 
 
 def test_the_patient_gets_404_on_their_own_session_record(client, clinic):
@@ -219,7 +219,7 @@ def test_a_clinic_manager_may_edit_any_session_record(client, clinic):
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.batch_number == "LOT-43B"
-    [event] = audits("session_record_update")
+    [event] = audits("session_record.update")
     assert event.actor == manager
     assert event.details == {"fields": ["batch_number"]}
 
@@ -228,7 +228,7 @@ def test_viewing_a_session_record_is_audited(client, clinic):
     record = recorded(clinic)
     client.force_login(clinic.other.user)
     client.get(view_url(record.appointment))
-    [event] = audits("session_record_view")
+    [event] = audits("session_record.view")
     assert event.actor == clinic.other.user
     assert event.patient == clinic.patient
     assert event.object_id == str(record.pk)
@@ -241,7 +241,7 @@ def test_opening_the_edit_form_of_an_existing_record_is_audited_as_a_view(client
     page = client.get(edit_url(record.appointment))
     assert page.status_code == 200
     assert SECRET_NOTES in page.content.decode()
-    assert len(audits("session_record_view")) == 1
+    assert len(audits("session_record.view")) == 1
 
 
 def test_the_form_offers_only_the_treatments_products_and_areas(client, clinic):

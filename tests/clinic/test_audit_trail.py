@@ -62,3 +62,16 @@ def test_a_manager_filters_the_trail_by_patient_and_by_staff_member(client, clin
     by_staff = client.get(f"/admin/clinic/auditevent/?actor__id__exact={reception.pk}")
     assert {e.actor_id for e in by_staff.context["cl"].result_list} == {reception.pk}
     assert client.get("/admin/clinic/auditevent/add/").status_code == 403
+
+
+def test_a_patient_changed_in_the_admin_is_audited_and_cannot_be_deleted_there(client, clinic, manager_user):
+    patient = clinic.patient
+    client.force_login(manager_user)
+    url = f"/admin/clinic/patient/{patient.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(phone="07700 900999", date_of_birth=patient.date_of_birth.isoformat())
+    assert client.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(action="patient.update", patient=patient)
+    assert event.actor == manager_user and event.details == {"fields": ["phone"], "via": "admin"}
+    assert client.get(f"/admin/clinic/patient/{patient.pk}/delete/").status_code == 403
