@@ -215,6 +215,8 @@ def run(args) -> None:
     from django.test.utils import CaptureQueriesContext, override_settings
     from django.urls import reverse
 
+    from tests.two_factor import session_pass_second_factor
+
     day = the_day()
     t0 = clock.perf_counter()
     world = seed(random.Random(42), day)
@@ -226,6 +228,7 @@ def run(args) -> None:
     )
     client = Client()
     client.force_login(world["reception"])
+    session_pass_second_factor(client, world["reception"])  # staff pages need the second factor
     day_path = reverse("diary-day", args=[world["location"].slug])
     week_path = reverse("diary-week", args=[world["location"].slug, world["week_practitioner"].pk])
     failures = []

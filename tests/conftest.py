@@ -53,24 +53,14 @@ def _force_login_passes_two_factor(monkeypatch):
     /accounts/login/) is untouched and stays unverified: tests/clinic/test_two_factor.py checks
     the enforcement that way."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from clinic.roles import is_staff_member
-    from clinic.two_factor import device_remember
+    from tests.two_factor import session_pass_second_factor
 
     original = Client.force_login
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        if is_staff_member(user) or user.is_staff:
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            if device is None:
-                device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-            device_remember(device)  # as the two-factor page does after a right code
+        session_pass_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
 

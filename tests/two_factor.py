@@ -31,3 +31,21 @@ def sign_in(client, user, password: str = PASSWORD) -> None:
     if is_staff_member(user) or user.is_staff:
         response = client.post("/accounts/two-factor/", {"code": current_code(authenticator_for(user))})
         assert response.status_code == 302, response.content.decode()
+
+
+def session_pass_second_factor(client, user) -> None:
+    """Mark a test client's session (already signed in) as past the second factor, for staff:
+    a real confirmed device under django-otp's session key, as django_otp.login() leaves it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from clinic.two_factor import device_remember
+
+    if not (is_staff_member(user) or user.is_staff):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    device_remember(device)  # as the two-factor page does after a right code
