@@ -52,6 +52,12 @@ class SlotUnavailable(Conflict):
         return {**super().payload(), "alternatives": [slot_as_dict(s) for s in self.alternatives]}
 
 
+class PatientBusy(SlotUnavailable):
+    """The patient already has an active appointment overlapping the time: nobody is in two rooms."""
+
+    code = "patient_busy"
+
+
 class TooLateToChange(Conflict):
     code = "too_late"
 
@@ -382,6 +388,7 @@ def _override_slot(
 
 
 def _insert(appointment: Appointment, *, update: bool = False) -> Appointment:
+    _check_patient_free(appointment)
     # A savepoint, so that losing the race to another booking leaves the outer transaction usable.
     try:
         with transaction.atomic():
@@ -394,6 +401,28 @@ def _insert(appointment: Appointment, *, update: bool = False) -> Appointment:
             raise SlotUnavailable("Someone has just booked that time.") from exc
         raise
     return appointment
+
+
+def _check_patient_free(appointment: Appointment) -> None:
+    """Even with the practitioner and a room free, the patient may be booked elsewhere then
+    (a second treatment, or a phone booking on top of an online one)."""
+    clash = (
+        Appointment.objects.filter(
+            patient_id=appointment.patient_id,
+            status__in=Appointment.ACTIVE_STATUSES,
+            start__lt=appointment.end,
+            end__gt=appointment.start,
+        )
+        .exclude(pk=appointment.pk)
+        .select_related("location")
+        .first()
+    )
+    if clash is not None:
+        zone = clash.location.zone
+        raise PatientBusy(
+            f"The patient already has an appointment from {clash.start.astimezone(zone):%H:%M} "
+            f"to {clash.end.astimezone(zone):%H:%M} that day at {clash.location.name}."
+        )
 
 
 def _is_overlap(exc: IntegrityError) -> bool:

@@ -226,3 +226,29 @@ def test_reception_moves_an_appointment_to_later_today(clinic, reception):
 def test_staff_still_cannot_book_in_the_past(clinic, reception):
     with pytest.raises(SlotUnavailable):
         book(clinic, NOW - timedelta(hours=1), by=reception)
+
+
+def test_it_refuses_to_book_a_patient_into_two_places_at_once(clinic, reception):
+    book(clinic, tomorrow(10))
+    with pytest.raises(SlotUnavailable) as refused:  # the other practitioner and room are free
+        book(clinic, tomorrow(10, 15), practitioner=clinic.other, by=reception)
+    assert refused.value.code == "patient_busy" and "already has an appointment from 10:00 to 10:30" in str(
+        refused.value
+    )
+    assert refused.value.alternatives  # the nearest free times come with the refusal
+    assert Appointment.objects.filter(patient=clinic.patient).count() == 1
+
+
+def test_a_move_onto_the_patients_other_appointment_is_refused(clinic, reception):
+    book(clinic, tomorrow(10))
+    other = book(clinic, tomorrow(14), practitioner=clinic.other, by=reception)
+    with pytest.raises(SlotUnavailable):
+        appointment_reschedule(appointment=other, start=tomorrow(10), by=reception, now=NOW)
+    other.refresh_from_db()
+    assert other.start == tomorrow(14)
+
+
+def test_a_cancelled_appointment_does_not_keep_the_patient_busy(clinic, reception):
+    first = book(clinic, tomorrow(10))
+    appointment_cancel(appointment=first, by=reception, reason="Changed plans", now=NOW)
+    assert book(clinic, tomorrow(10), practitioner=clinic.other, by=reception).start == tomorrow(10)
