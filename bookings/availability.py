@@ -287,6 +287,57 @@ def slot_is_free(
     return None if room is None else Slot(start, end, practitioner.practitioner_id, room)
 
 
+def slot_refusal(
+    *,
+    slot_start: datetime,
+    duration: timedelta,
+    practitioner: PractitionerDiary,
+    rooms: Sequence[RoomDiary],
+    tz: ZoneInfo,
+    rules: Rules,
+    now: datetime,
+    closures: Collection[date] = (),
+) -> str:
+    """Why slot_is_free says no, in words ("" when the slot is free): the same checks in the same
+    order, so a refused booking or move explains itself instead of a bare "not available".
+    It names no other patient: only that the practitioner or the rooms are busy."""
+    _require_aware(slot_start, "slot_start")
+    start = slot_start.astimezone(UTC)
+    end = start + duration
+    earliest, latest = _bookable_between(now, duration, rules)
+    local = start.astimezone(tz)
+    minutes = int(duration.total_seconds() // 60)
+    if start < now.astimezone(UTC):
+        return "that time has passed"
+    if start < earliest:
+        return f"online bookings need at least {_hours(rules.min_notice)} notice"
+    if start > latest:
+        return f"bookings open at most {rules.horizon.days} days ahead"
+    days = [day for day in (local.date() - _DAY, local.date()) if day not in closures]
+    spans = [span for d in days for b in practitioner.blocks if b.weekday == d.weekday() if (span := _span(d, b, tz))]
+    inside = [span for span in spans if span[0] <= start and end <= span[1]]
+    if not inside:
+        if local.date() in closures:
+            return "the clinic is closed that day"
+        return f"the practitioner is not working for the whole {minutes} minutes from {local:%H:%M}"
+    if not any((start - span[0]) % rules.granularity == _ZERO for span in inside):
+        return f"appointments start every {int(rules.granularity.total_seconds() // 60)} minutes"
+    if any(t.start < end and start < t.end for t in practitioner.time_off):
+        return "the practitioner is off then"
+    if _Blocked(list(_padded(practitioner.busy, rules.buffer))).hits(start, end):
+        gap = int(rules.buffer.total_seconds() // 60)
+        kept = f", with {gap} minutes kept free after each appointment" if gap else ""
+        return f"the practitioner has another appointment then{kept}"
+    if _room_finder(rooms, rules.buffer, duration)(start) is None:
+        return "no room is free then"
+    return ""
+
+
+def _hours(span: timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return f"{hours:g} hours'" if hours != 1 else "1 hour's"
+
+
 def busy_window(
     *, first_day: date, last_day: date, tz: ZoneInfo, max_duration: timedelta, buffer: timedelta
 ) -> Interval:

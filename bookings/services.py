@@ -357,14 +357,21 @@ def _free_slot(
     )  # fmt: skip
     # Reception booking from a room's column asks for that room and no other.
     rooms = [r for r in diary.rooms if room_id is None or r.room_id == room_id]
+    rules_now = staff_rules(diary.rules) if for_staff else diary.rules
     for practitioner in diary.practitioners:
         slot = av.slot_is_free(
             slot_start=start, duration=duration, practitioner=practitioner, rooms=rooms, tz=location.zone,
-            rules=staff_rules(diary.rules) if for_staff else diary.rules, now=now, closures=diary.closures,
+            rules=rules_now, now=now, closures=diary.closures,
         )  # fmt: skip
         if slot is not None:
             return slot
-    raise SlotUnavailable("That time is no longer available.")
+    if len(diary.practitioners) != 1:
+        raise SlotUnavailable("That time is not free: no practitioner who does this treatment is free then.")
+    reason = av.slot_refusal(
+        slot_start=start, duration=duration, practitioner=diary.practitioners[0], rooms=rooms, tz=location.zone,
+        rules=rules_now, now=now, closures=diary.closures,
+    )  # fmt: skip
+    raise SlotUnavailable(f"That time is not free: {reason or 'it has just been taken'}.")
 
 
 def _override_slot(

@@ -21,6 +21,7 @@ from bookings.availability import (
     find_slots,
     first_available,
     slot_is_free,
+    slot_refusal,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -252,6 +253,17 @@ def test_slot_is_free_agrees_with_find_slots_on_grid_starts(scenario: dict, data
             closures=scenario["closures"],
         )
         assert answer == offered.get((start, diary.practitioner_id))
+        refusal = slot_refusal(
+            slot_start=start,
+            duration=duration,
+            practitioner=diary,
+            rooms=scenario["rooms"],
+            tz=tz,
+            rules=scenario["rules"],
+            now=scenario["now"],
+            closures=scenario["closures"],
+        )
+        assert (refusal == "") == (answer is not None)  # a reason exactly when the answer is no
 
 
 @PROPERTY
@@ -488,6 +500,35 @@ def test_slot_is_free_rejects_off_grid_closed_and_busy_starts() -> None:
     assert slot_is_free(slot_start=at(MONDAY, 12, 15), **ask) is None
     assert slot_is_free(slot_start=at(MONDAY, 16, 45), **ask) is None
     assert slot_is_free(slot_start=at(MONDAY, 9, 15), closures={MONDAY}, **ask) is None
+
+
+def test_a_refused_start_says_why() -> None:
+    diary = PractitionerDiary(
+        1,
+        week(time(9), time(17)),
+        time_off=(Interval(at(MONDAY, 15), at(MONDAY, 16)),),
+        busy=(Interval(at(MONDAY, 12), at(MONDAY, 13)),),
+    )
+    rules = Rules(granularity=minutes(15), min_notice=timedelta(hours=12), buffer=minutes(10))
+    ask = dict(duration=minutes(30), practitioner=diary, rooms=[RoomDiary(10)], tz=ZONE_UTC, rules=rules,
+               now=at(MONDAY, 0))  # fmt: skip
+
+    def why(*moment, **extra):
+        return slot_refusal(slot_start=at(*moment), **{**ask, **extra})
+
+    assert why(MONDAY, 9, 15) == "online bookings need at least 12 hours' notice"
+    assert why(MONDAY, 9, 15, rules=PLAIN) == ""
+    assert why(MONDAY, 9, 15, now=at(MONDAY, 10)) == "that time has passed"
+    assert why(MONDAY, 16, 45, rules=PLAIN) == "the practitioner is not working for the whole 30 minutes from 16:45"
+    assert why(MONDAY, 9, 5, rules=PLAIN) == "appointments start every 15 minutes"
+    assert why(MONDAY, 15, 15, rules=PLAIN) == "the practitioner is off then"
+    assert why(MONDAY, 13, 0, rules=Rules(min_notice=timedelta(0), buffer=minutes(10))) == (
+        "the practitioner has another appointment then, with 10 minutes kept free after each appointment"
+    )
+    assert why(MONDAY, 9, 15, rules=PLAIN, rooms=[RoomDiary(10, (Interval(at(MONDAY, 9), at(MONDAY, 10)),))]) == (
+        "no room is free then"
+    )
+    assert why(MONDAY, 9, 15, rules=PLAIN, closures={MONDAY}) == "the clinic is closed that day"
 
 
 def test_busy_window_spans_local_midnights_with_room_for_long_appointments_and_buffers() -> None:

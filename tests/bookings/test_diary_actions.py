@@ -112,7 +112,7 @@ def test_booking_a_busy_slot_is_refused_with_alternatives(signed_in, clinic):
     response = signed_in.post(book_url(clinic), booking_data(clinic, patient=make_patient().pk))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "no longer available" in html
+    assert "That time is not free: the practitioner has another appointment then" in html
     alternatives = response.context["alternatives"]
     assert alternatives and all(a["start"] != at(10) for a in alternatives)
     assert 'name="slot"' in html
@@ -285,10 +285,10 @@ def test_moving_onto_a_busy_slot_is_refused_and_changes_nothing(signed_in, clini
     data = {"date": "2026-12-03", "time": "14:00", "practitioner": clinic.practitioner.pk}
     htmx = signed_in.post(move_url(appointment), data, **HX)
     assert htmx.status_code == 409
-    assert "no longer available" in htmx.content.decode() and htmx.context["alternatives"]
+    assert "the practitioner has another appointment then" in htmx.content.decode() and htmx.context["alternatives"]
     plain = signed_in.post(move_url(appointment), data)
     assert plain.status_code == 200
-    assert "no longer available" in str(plain.context["form"].non_field_errors())
+    assert "the practitioner has another appointment then" in str(plain.context["form"].non_field_errors())
     appointment.refresh_from_db()
     assert appointment.start == at(10) and appointment.practitioner == clinic.practitioner
 
