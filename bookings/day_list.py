@@ -15,8 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from bookings.diary_shared import intake_words, latest_intake_statuses, local_label, session_words
-from bookings.diary_views import _parse_day
+from bookings.diary_shared import intake_words, latest_intake_statuses, local_label, parse_day, session_words
 from bookings.models import Appointment
 from clinic.access import locations_for_staff
 from clinic.audit import audit_record
@@ -98,7 +97,7 @@ def day_list_export(*, location: Location, day: date, by) -> list[DayListRow]:
 
 def _place_and_day(request: HttpRequest, location: str) -> tuple[Location, date]:
     place = get_object_or_404(locations_for_staff(request.user), slug=location)
-    return place, _parse_day(request, timezone.now().astimezone(place.zone).date())
+    return place, parse_day(request, timezone.now().astimezone(place.zone).date())
 
 
 @role_required(Role.RECEPTION, Role.PRACTITIONER, Role.MANAGER)

@@ -21,7 +21,8 @@ from bookings import availability as av
 from bookings.access import get_appointment_for
 from bookings.diary import diary_load, staff_rules
 from bookings.diary_forms import CancelForm, MoveForm, StatusForm, apply_slot_pick
-from bookings.diary_views import INTAKE_WORDS, NO_INTAKE, day_context, day_url
+from bookings.diary_shared import INTAKE_WORDS, NO_INTAKE
+from bookings.diary_views import day_context, day_url
 from bookings.models import Appointment, BookingRules
 from bookings.services import TRANSITIONS, appointment_cancel, appointment_reschedule, appointment_set_status
 from clinic.errors import Conflict

@@ -1,20 +1,64 @@
-"""Pieces the diary pages share beyond the day view: intake statuses in one query, an
-appointment in words, and turning per-row states plus appointment spans into table cells.
-
-Kept apart from bookings/diary_views.py so the day view's body stays as it is; the constants
-and small time helpers are imported from there so both pages read time the same way.
+"""What the diary pages share (the day and week views, the day list, the practitioner's day):
+local time on a 15-minute grid, intake statuses in one query, an appointment in words, and
+per-row states plus appointment spans turned into table cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bookings.diary_views import INTAKE_WORDS, NO_INTAKE, SLOT_MINUTES
+from django.contrib import messages
+from django.http import HttpRequest
+
 from bookings.models import Appointment
 from intake.models import Intake
+
+SLOT_MINUTES = 15
+DEFAULT_OPENING = (time(8), time(18))
+DAY_MINUTES = 24 * 60
+
+# What reception sees of an intake: its status in words, never its answers.
+INTAKE_WORDS = {
+    Intake.Status.DRAFT: "not submitted",
+    Intake.Status.SUBMITTED: "submitted",
+    Intake.Status.NEEDS_REVIEW: "needs review",
+    Intake.Status.CLEARED: "cleared",
+    Intake.Status.NOT_SUITABLE: "not suitable",
+    Intake.Status.DECLINED: "declined",
+}
+NO_INTAKE = "not started"
+
+
+def minute_of_day(moment: datetime, day: date, zone: ZoneInfo) -> int:
+    """Local minutes since midnight of `day`, clamped to the day."""
+    local = moment.astimezone(zone)
+    if local.date() < day:
+        return 0
+    if local.date() > day:
+        return DAY_MINUTES
+    return local.hour * 60 + local.minute
+
+
+def minutes_of(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def parse_day(request: HttpRequest, today: date) -> date:
+    """The page's ?date=YYYY-MM-DD, or today with a message saying why the given one was ignored."""
+    raw = request.GET.get("date", "").strip()
+    if not raw:
+        return today
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = None
+    if day is None or not (date.min + timedelta(days=1) < day < date.max - timedelta(days=1)) or len(raw) != 10:
+        messages.warning(request, f"“{raw[:40]}” is not a date like 2026-12-01; showing today instead.")
+        return today
+    return day
 
 
 def latest_intake_statuses(appointments: Sequence[Appointment]) -> dict[tuple[int, int], str]:
@@ -92,6 +136,16 @@ class GridCell:
     rowspan: int = 1
     label: str = ""
     entries: list[DiaryEntry] = field(default_factory=list)
+    # Free cells of a bookable grid: the wall-clock time and the column, to prefill the booking form.
+    time: str = ""
+    column: int = 0
+    column_name: str = ""
+
+
+@dataclass
+class Column:
+    pk: int
+    name: str
 
 
 def stack_spans(placed: Iterable[tuple[int, int, DiaryEntry]]) -> list[list]:
@@ -111,12 +165,18 @@ def stack_spans(placed: Iterable[tuple[int, int, DiaryEntry]]) -> list[list]:
 
 
 def grid_rows(
-    *, grid_start: int, n_rows: int, states: list[list[tuple[str, str]]], spans: list[list[list]]
+    *,
+    grid_start: int,
+    n_rows: int,
+    states: list[list[tuple[str, str]]],
+    spans: list[list[list]],
+    bookable: Sequence[Column] = (),
 ) -> list[dict]:
     """Table rows for columns of per-row (kind, label) states with appointment spans on top.
 
     A cell starts a run (rowspan); rows it covers get no cell for that column. Runs of the same
     non-free state merge, so "Not working" reads once per stretch, not once per 15 minutes.
+    With `bookable` columns, each free cell carries its time and column for the booking link.
     """
     columns = len(states)
     grid: list[list[GridCell | None]] = [[None] * columns for _ in range(n_rows)]
@@ -133,7 +193,11 @@ def grid_rows(
                 continue
             kind, label = states[n][row]
             if kind == "free":
-                grid[row][n] = GridCell("free")
+                cell = GridCell("free")
+                if bookable:
+                    cell.time = minute_label(grid_start + row * SLOT_MINUTES)
+                    cell.column, cell.column_name = bookable[n].pk, bookable[n].name
+                grid[row][n] = cell
                 row += 1
                 continue
             run = row
@@ -152,7 +216,7 @@ def grid_rows(
 
 
 def minute_label(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}" if minute < 24 * 60 else "24:00"
+    return f"{minute // 60:02d}:{minute % 60:02d}" if minute < DAY_MINUTES else "24:00"
 
 
 def local_label(moment: datetime, zone: ZoneInfo) -> str:

@@ -18,8 +18,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from bookings.diary_shared import diary_entry, grid_rows, latest_intake_statuses, minute_label, stack_spans
-from bookings.diary_views import DAY_MINUTES, DEFAULT_OPENING, SLOT_MINUTES, _minute_of_day, _minutes, _parse_day
+from bookings.diary_shared import (
+    DAY_MINUTES,
+    DEFAULT_OPENING,
+    SLOT_MINUTES,
+    diary_entry,
+    grid_rows,
+    latest_intake_statuses,
+    minute_label,
+    minute_of_day,
+    minutes_of,
+    parse_day,
+    stack_spans,
+)
 from bookings.models import MAX_APPOINTMENT, Appointment, LocationClosure, TimeOff, WorkingHours
 from clinic.access import locations_for_staff
 from clinic.models import Practitioner
@@ -51,7 +62,7 @@ def diary_week(request: HttpRequest, location: str, practitioner: int) -> HttpRe
     place, person = link.location, link.practitioner
     zone = place.zone
     today = timezone.now().astimezone(zone).date()
-    day = _parse_day(request, today)
+    day = parse_day(request, today)
     monday = day - timedelta(days=day.weekday())
     days = [monday + timedelta(days=n) for n in range(7)]
     week_start = datetime.combine(monday, time(0), tzinfo=zone)
@@ -65,9 +76,9 @@ def diary_week(request: HttpRequest, location: str, practitioner: int) -> HttpRe
         .values_list("location_id", "location__name", "weekday", "start", "end")
     ):
         if location_id == place.pk:
-            own[weekday].append((_minutes(start), _minutes(end)))
+            own[weekday].append((minutes_of(start), minutes_of(end)))
         else:
-            elsewhere[weekday].append((_minutes(start), _minutes(end), location_name))
+            elsewhere[weekday].append((minutes_of(start), minutes_of(end), location_name))
 
     time_off = list(
         TimeOff.objects.filter(practitioner=person, start__lt=week_end, end__gt=week_start).values_list(
@@ -98,15 +109,15 @@ def diary_week(request: HttpRequest, location: str, practitioner: int) -> HttpRe
     placed: list[tuple[int, int, int, object]] = []  # (column, first minute, last minute, appointment)
     for appointment in appointments:
         column_day = max(appointment.start.astimezone(zone).date(), monday)
-        first = _minute_of_day(appointment.start, column_day, zone)
-        last = max(_minute_of_day(appointment.end, column_day, zone), first + SLOT_MINUTES)
+        first = minute_of_day(appointment.start, column_day, zone)
+        last = max(minute_of_day(appointment.end, column_day, zone), first + SLOT_MINUTES)
         placed.append(((column_day - monday).days, first, min(last, DAY_MINUTES), appointment))
 
     all_blocks = [block for blocks in own.values() for block in blocks]
     if all_blocks:
         open_start, open_end = min(s for s, _ in all_blocks), max(e for _, e in all_blocks)
     else:
-        open_start, open_end = _minutes(DEFAULT_OPENING[0]), _minutes(DEFAULT_OPENING[1])
+        open_start, open_end = minutes_of(DEFAULT_OPENING[0]), minutes_of(DEFAULT_OPENING[1])
     grid_start = min([open_start, *(first for _, first, _, _ in placed)])
     grid_end = max([open_end, *(last for _, _, last, _ in placed)])
     grid_start -= grid_start % SLOT_MINUTES
@@ -124,7 +135,7 @@ def diary_week(request: HttpRequest, location: str, practitioner: int) -> HttpRe
         weekday = column_day.weekday()
         closed = next((r for first, last, r in closures if first <= column_day <= last), None)
         off = [
-            (_minute_of_day(start, column_day, zone), _minute_of_day(end, column_day, zone), reason)
+            (minute_of_day(start, column_day, zone), minute_of_day(end, column_day, zone), reason)
             for start, end, reason in time_off
         ]
         column = []

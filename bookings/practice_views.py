@@ -20,8 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from bookings.access import get_appointment_for_clinician, get_patient_for, is_clinician, may_edit_session_record
-from bookings.diary_views import INTAKE_WORDS, NO_INTAKE
-from bookings.diary_views import _parse_day as parse_day
+from bookings.diary_shared import INTAKE_WORDS, NO_INTAKE, parse_day, session_words
 from bookings.models import Appointment, SessionRecord
 from bookings.practice_forms import SessionRecordForm
 from bookings.records import session_record_save, session_record_viewed
@@ -107,17 +106,13 @@ def practitioner_day(request: HttpRequest) -> HttpResponse:
         for a in appointments:
             zone = a.location.zone
             intake_pk, intake_status, findings = intakes.get((a.patient_id, a.treatment_id), (None, None, 0))
-            course = a.course
             entries.append(
                 DayEntry(
                     pk=a.pk, start_label=f"{a.start.astimezone(zone):%H:%M}",
                     end_label=f"{a.end.astimezone(zone):%H:%M}",
                     location=a.location.name, patient_pk=a.patient_id, patient=a.patient.full_name,
                     treatment=a.treatment.name, area=a.area.name,
-                    session=(
-                        f"session {a.session_number} of {course.sessions_planned}"
-                        if course is not None and a.session_number else ""
-                    ),
+                    session=session_words(a),
                     status=a.get_status_display(), status_code=a.status,
                     completed=a.status == Appointment.Status.COMPLETED, recorded=a.recorded,
                     intake_pk=intake_pk if intake_status and intake_status != Intake.Status.DRAFT else None,
