@@ -265,26 +265,10 @@ def slot_is_free(
     """Whether one start is bookable for that practitioner: the Slot (with a free room) or None.
 
     Agrees exactly with find_slots because it applies the same helpers to one candidate."""
-    _require_aware(slot_start, "slot_start")
-    start = slot_start.astimezone(UTC)
-    end = start + duration
-    earliest, latest = _bookable_between(now, duration, rules)
-    if not earliest <= start <= latest:
-        return None
-    local_day = start.astimezone(tz).date()
-    # The previous day too: a block starting in a gap just before midnight resolves
-    # to an instant on the next local date, yet find_slots files it under its own day.
-    days = [day for day in (local_day - _DAY, local_day) if day not in closures]
-    spans = [_span(d, b, tz) for d in days for b in practitioner.blocks if b.weekday == d.weekday()]
-    if not any(
-        span and span[0] <= start and end <= span[1] and (start - span[0]) % rules.granularity == _ZERO
-        for span in spans
-    ):
-        return None
-    if _blocked_for(practitioner, rules.buffer).hits(start, end):
-        return None
-    room = _room_finder(rooms, rules.buffer, duration)(start)
-    return None if room is None else Slot(start, end, practitioner.practitioner_id, room)
+    return _check_one_start(
+        slot_start=slot_start, duration=duration, practitioner=practitioner, rooms=rooms, tz=tz, rules=rules,
+        now=now, closures=closures,
+    )[1]  # fmt: skip
 
 
 def slot_refusal(
@@ -298,39 +282,61 @@ def slot_refusal(
     now: datetime,
     closures: Collection[date] = (),
 ) -> str:
-    """Why slot_is_free says no, in words ("" when the slot is free): the same checks in the same
-    order, so a refused booking or move explains itself instead of a bare "not available".
-    It names no other patient: only that the practitioner or the rooms are busy."""
+    """Why slot_is_free says no, in words ("" when the slot is free), so a refused booking or move
+    explains itself instead of a bare "not available". It names no other patient: only that the
+    practitioner or the rooms are busy."""
+    return _check_one_start(
+        slot_start=slot_start, duration=duration, practitioner=practitioner, rooms=rooms, tz=tz, rules=rules,
+        now=now, closures=closures,
+    )[0]  # fmt: skip
+
+
+def _check_one_start(
+    *,
+    slot_start: datetime,
+    duration: timedelta,
+    practitioner: PractitionerDiary,
+    rooms: Sequence[RoomDiary],
+    tz: ZoneInfo,
+    rules: Rules,
+    now: datetime,
+    closures: Collection[date],
+) -> tuple[str, Slot | None]:
+    """The first rule one start breaks, in words, or ("", the Slot): one set of checks, so the
+    answer and its explanation cannot disagree."""
     _require_aware(slot_start, "slot_start")
     start = slot_start.astimezone(UTC)
     end = start + duration
     earliest, latest = _bookable_between(now, duration, rules)
     local = start.astimezone(tz)
-    minutes = int(duration.total_seconds() // 60)
     if start < now.astimezone(UTC):
-        return "that time has passed"
+        return "that time has passed", None
     if start < earliest:
-        return f"online bookings need at least {_hours(rules.min_notice)} notice"
+        return f"online bookings need at least {_hours(rules.min_notice)} notice", None
     if start > latest:
-        return f"bookings open at most {rules.horizon.days} days ahead"
+        return f"bookings open at most {rules.horizon.days} days ahead", None
+    # The previous day too: a block starting in a gap just before midnight resolves
+    # to an instant on the next local date, yet find_slots files it under its own day.
     days = [day for day in (local.date() - _DAY, local.date()) if day not in closures]
     spans = [span for d in days for b in practitioner.blocks if b.weekday == d.weekday() if (span := _span(d, b, tz))]
     inside = [span for span in spans if span[0] <= start and end <= span[1]]
     if not inside:
         if local.date() in closures:
-            return "the clinic is closed that day"
-        return f"the practitioner is not working for the whole {minutes} minutes from {local:%H:%M}"
+            return "the clinic is closed that day", None
+        minutes = int(duration.total_seconds() // 60)
+        return f"the practitioner is not working for the whole {minutes} minutes from {local:%H:%M}", None
     if not any((start - span[0]) % rules.granularity == _ZERO for span in inside):
-        return f"appointments start every {int(rules.granularity.total_seconds() // 60)} minutes"
+        return f"appointments start every {int(rules.granularity.total_seconds() // 60)} minutes", None
     if any(t.start < end and start < t.end for t in practitioner.time_off):
-        return "the practitioner is off then"
+        return "the practitioner is off then", None
     if _Blocked(list(_padded(practitioner.busy, rules.buffer))).hits(start, end):
         gap = int(rules.buffer.total_seconds() // 60)
         kept = f", with {gap} minutes kept free after each appointment" if gap else ""
-        return f"the practitioner has another appointment then{kept}"
-    if _room_finder(rooms, rules.buffer, duration)(start) is None:
-        return "no room is free then"
-    return ""
+        return f"the practitioner has another appointment then{kept}", None
+    room = _room_finder(rooms, rules.buffer, duration)(start)
+    if room is None:
+        return "no room is free then", None
+    return "", Slot(start, end, practitioner.practitioner_id, room)
 
 
 def _hours(span: timedelta) -> str:
