@@ -274,3 +274,9 @@ def test_the_query_count_stays_the_same_with_three_times_the_appointments(signed
         assert response.content.decode().count("Intake: cleared") == total
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 12, counts
+
+
+def test_each_appointment_links_to_its_actions(signed_in, clinic):
+    appointment = book(clinic, datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
+    html = get(signed_in, clinic, date="2026-12-02").content.decode()
+    assert f'href="/staff/diary/appointments/{appointment.pk}/"' in html
