@@ -31,7 +31,7 @@ from bookings.diary_shared import (
     parse_day,
     stack_spans,
 )
-from bookings.models import MAX_APPOINTMENT, Appointment, TimeOff, WorkingHours
+from bookings.models import MAX_APPOINTMENT, Appointment, LocationClosure, TimeOff, WorkingHours
 from clinic.access import locations_for_staff
 from clinic.models import Location, Practitioner, Room
 from clinic.roles import Role, role_required
@@ -133,13 +133,23 @@ def day_context(*, place: Location, day: date, by_room: bool, today: date | None
         column_of = {pk: n for n, (pk, _) in enumerate(practitioners)}
         key = "practitioner_id"
 
+    # A closed day (bank holiday, refurbishment) closes every column: nothing on it is bookable.
+    closure = (
+        LocationClosure.objects.filter(location=place, first_day__lte=day, last_day__gte=day)
+        .values_list("reason", flat=True)
+        .first()
+    )
+    closed_label = (f"Closed: {closure}" if closure else "Closed") if closure is not None else ""
+
     # Each column's state per row, before appointments go on top.
     states: list[list[tuple[str, str]]] = []
     for pk, _ in practitioners if not by_room else rooms:
         row_states = []
         for row in range(n_rows):
             minute = grid_start + row * SLOT_MINUTES
-            if by_room:
+            if closed_label:
+                state = ("closed", closed_label)
+            elif by_room:
                 working = open_start <= minute < open_end
                 state = ("free", "") if working else ("outside", "Closed")
             else:
@@ -177,6 +187,7 @@ def day_context(*, place: Location, day: date, by_room: bool, today: date | None
         "rows": rows,
         "appointment_count": len(placed),
         "opening": (minute_label(open_start), minute_label(open_end)) if all_blocks else None,
+        "closed": closed_label,
         "book_url": reverse("diary-book", args=[place.slug]),
         "book_column": "room" if by_room else "practitioner",
     }

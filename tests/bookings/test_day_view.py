@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from bookings.models import Appointment, Course, TimeOff
+from bookings.models import Appointment, Course, LocationClosure, TimeOff
 from clinic.models import Room
 from clinic.roles import Role, user_set_roles
 from intake.models import Intake
@@ -148,6 +148,17 @@ def test_time_off_and_breaks_are_labelled_in_words(signed_in, clinic):
     assert "Off: Training" in html
     off = [cell for row in response.context["rows"] for cell in row["cells"] if cell.kind == "off"]
     assert len(off) == 1 and off[0].rowspan == 8
+
+
+@pytest.mark.parametrize("view", ["", "rooms"])
+def test_a_closed_day_is_closed_in_every_column_with_nothing_to_book(signed_in, clinic, view):
+    LocationClosure.objects.create(location=clinic.location, first_day=date(2026, 12, 24),
+                                   last_day=date(2026, 12, 26), reason="Christmas")  # fmt: skip
+    response = get(signed_in, clinic, date="2026-12-25", view=view)
+    cells = [cell for row in response.context["rows"] for cell in row["cells"]]
+    assert cells and all(cell.kind == "closed" and cell.label == "Closed: Christmas" for cell in cells)
+    assert "Free: book" not in response.content.decode()
+    assert "Free: book" in get(signed_in, clinic, date="2026-12-23", view=view).content.decode()
 
 
 def test_cancelled_appointments_are_left_off(signed_in, clinic):
