@@ -374,6 +374,7 @@ def test_the_panel_shows_the_intake_status_never_its_answers(signed_in, clinic):
     html = signed_in.get(reverse("diary-appointment", args=[appointment.pk])).content.decode()
     assert "needs review" in html and "Isotretinoin" not in html
     assert "Mark arrived" in html and "Reason for cancelling" in html and "Move" in html
+    assert reverse("patient-record", args=[clinic.patient.pk]) in html  # contact details and history
 
 
 def test_the_grid_links_each_appointment_to_its_panel(signed_in, clinic):
