@@ -97,7 +97,8 @@ def patient_create_without_account(
     *, by: Any, first_name: str, last_name: str, date_of_birth: date, phone: str, email: str, today: date
 ) -> Patient:
     """A phone or walk-in patient that reception registers: a record without an online account
-    (they can claim one later by registering with the same email address)."""
+    (they claim one from the link in their emails, clinic/invites.py; registering afresh with the
+    same address would make a second, separate patient record)."""
     errors: dict[str, list[str]] = {}
     if date_of_birth > today:
         errors["date_of_birth"] = ["The date of birth cannot be in the future."]
