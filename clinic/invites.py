@@ -13,7 +13,7 @@ linked automatically (whoever registered it proved nothing about this patient re
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 
 from clinic.audit import audit_record
-from clinic.models import Patient, User
+from clinic.models import Notification, Patient, User
 from clinic.outbox import Drop, Message, notification_schedule, register
 from clinic.roles import Role, user_set_roles
 
@@ -37,6 +37,11 @@ EXISTING_ACCOUNT = (
     "An account with this email address already exists: sign in, or reset your password if you have forgotten it."
 )
 NO_EMAIL = "The clinic has no email address for this patient."
+ALREADY_A_PATIENT = (
+    "We already have your details from a booking by phone or in person, so we have emailed you a link to set up "
+    "your online account for them: please use that link. It can take a few minutes to arrive."
+)
+REGISTRATION_INVITE_EVERY = timedelta(hours=1)
 
 
 def invite_days() -> int:
@@ -108,17 +113,35 @@ def patient_claim_account(*, patient: Patient, password: str, now: datetime) -> 
     return user
 
 
-def patient_invite_send(*, patient: Patient, by: Any, now: datetime) -> None:
-    """Reception emails a fresh invitation: audited, and sent by the outbox within a minute."""
+def patient_invite_send(*, patient: Patient, by: Any, now: datetime, via: str = "staff") -> None:
+    """Email a fresh invitation (reception's button, or a registration attempt with the patient's
+    address): audited, and sent by the outbox within a minute."""
     if patient.user_id is not None:
         raise ValidationError("This patient already has an online account.")
     if not patient.email:
         raise ValidationError(NO_EMAIL)
     with transaction.atomic():
-        event = audit_record(actor=by, action="patient.invited", obj=patient, patient=patient)
+        event = audit_record(actor=by, action="patient.invited", obj=patient, patient=patient, details={"via": via})
         # Each invitation is its own message: its audit row is what the row is about, so a second
         # invitation gets its own idempotency key instead of being taken for the first.
         notification_schedule(kind=INVITE_KIND, channel="email", subject=event, patient=patient, due_at=now)
+
+
+def patient_invites_for_registration(*, email: str, now: datetime) -> bool:
+    """Someone registers with the address of a patient who has no account yet (booked by phone or
+    as a walk-in): rather than a second patient record, the owner of the address gets the claim
+    link for the record the clinic already has. True when there was such a patient.
+
+    At most one such invitation an hour per patient, so the registration form cannot be used to
+    flood someone's inbox."""
+    patients = list(Patient.objects.filter(user__isnull=True, email__iexact=email).order_by("pk")[:5])
+    for patient in patients:
+        recent = Notification.objects.filter(
+            kind=INVITE_KIND, patient=patient, created_at__gt=now - REGISTRATION_INVITE_EVERY
+        ).exists()
+        if not recent:
+            patient_invite_send(patient=patient, by=None, now=now, via="registration")
+    return bool(patients)
 
 
 @register(INVITE_KIND)

@@ -261,3 +261,43 @@ def test_an_invitation_is_dropped_if_the_patient_claimed_meanwhile(client, clini
     outbox_dispatch(now=NOW)
     assert not [m for m in mail.outbox if m.subject.startswith("Set up your")]
     assert Notification.objects.get(kind="patient.invite").status == "dropped"
+
+
+# --- registering afresh with a phone patient's address -------------------------------------------
+
+REGISTRATION = {
+    "email": "Wanda@Example.org", "password": "Saffron-Lantern-42", "first_name": "Wanda", "last_name": "Walkin",
+    "date_of_birth": "1980-02-03", "phone": "07700 900777",
+}  # fmt: skip
+
+
+def test_api_registration_with_a_phone_patients_address_sends_the_claim_link_instead_of_a_second_record(
+    phone_patient,
+):
+    from rest_framework.test import APIClient
+
+    response = APIClient().post("/api/patients/register/", REGISTRATION, format="json")
+    assert response.status_code == 400 and "emailed you a link" in response.json()["email"][0]
+    assert Patient.objects.count() == 1 and not User.objects.filter(email__iexact="wanda@example.org").exists()
+    event = AuditEvent.objects.get(action="patient.invited")
+    assert event.actor is None and event.details == {"via": "registration"}
+    outbox_dispatch(now=NOW)
+    (invite,) = sent_to("wanda@example.org")
+    assert patient_from_invite_token(claim_path(invite).split("/")[3]) == phone_patient
+    # Trying again within the hour does not send another (no flooding someone's inbox from the form).
+    APIClient().post("/api/patients/register/", REGISTRATION, format="json")
+    assert Notification.objects.filter(kind="patient.invite").count() == 1
+
+
+def test_registering_in_the_booking_flow_with_a_phone_patients_address_makes_no_second_record(
+    client, clinic, phone_patient
+):
+    start = (NOW + timedelta(days=1)).replace(hour=10)
+    client.post(f"/book/{clinic.treatment.slug}/hold/", {"area": clinic.area.slug, "location": clinic.location.slug,
+                "practitioner": clinic.practitioner.pk, "start": start.isoformat()})  # fmt: skip
+    data = {"action": "register", **{f"register-{k}": v for k, v in REGISTRATION.items()}}
+    response = client.post("/booking/details/", data)
+    assert response.status_code == 200 and "emailed you a link" in response.content.decode()
+    assert Patient.objects.filter(email__iexact="wanda@example.org").count() == 1
+    assert "_auth_user_id" not in client.session
+    assert Notification.objects.filter(kind="patient.invite", patient=phone_patient).count() == 1
