@@ -26,6 +26,7 @@ from bookings.practice_forms import SessionRecordForm
 from bookings.records import session_record_save, session_record_viewed
 from clinic.access import locations_for_staff
 from clinic.errors import Conflict
+from clinic.invites import invite_days, may_claim
 from clinic.models import Location, Practitioner
 from clinic.roles import Role, has_role, role_required
 from intake.models import Intake
@@ -245,5 +246,7 @@ def patient_record(request: HttpRequest, pk: int) -> HttpResponse:
             "clinical": clinical,
             "records": records,
             "is_manager": has_role(request.user, Role.MANAGER),
+            "can_invite": may_claim(patient) and has_role(request.user, Role.RECEPTION, Role.MANAGER),
+            "invite_days": invite_days(),
         },
     )

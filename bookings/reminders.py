@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from bookings.models import Appointment, Course, MessageSettings
+from clinic.invites import claim_url, invite_days, may_claim
 from clinic.outbox import Drop, Message, Retime, notification_drop, notification_schedule, register
 from intake.models import Intake
 
@@ -269,13 +270,22 @@ def _questionnaire_sent(course: Course) -> bool:
     )
 
 
+def _intake_links(course: Course) -> dict[str, Any]:
+    """Where the questionnaire is. A phone or walk-in patient has no account to sign in with:
+    they get a link to set one up first (minted now, so it is fresh when it is sent)."""
+    links: dict[str, Any] = {"intake_url": f"{settings.CLINIC_BASE_URL}/me/intake/"}
+    if may_claim(course.patient):
+        links.update(claim_url=claim_url(course.patient), invite_days=invite_days())
+    return links
+
+
 @register("course.intake_request")
 def render_intake_request(row: Any, now: datetime) -> Message | Drop:
     course = _course(row)
     if course is None or course.status != Course.Status.AWAITING_INTAKE or _questionnaire_sent(course):
         return Drop("questionnaire no longer needed")
     return _email(course, subject="Before your first session: a short health questionnaire", template="intake_request",
-                  course=course, intake_url=f"{settings.CLINIC_BASE_URL}/me/intake/")  # fmt: skip
+                  course=course, **_intake_links(course))  # fmt: skip
 
 
 @register("course.intake_nudge")
@@ -284,4 +294,4 @@ def render_intake_nudge(row: Any, now: datetime) -> Message | Drop:
     if course is None or course.status != Course.Status.AWAITING_INTAKE or _questionnaire_sent(course):
         return Drop("questionnaire already sent")
     return _email(course, subject="A reminder: your health questionnaire", template="intake_nudge",
-                  course=course, intake_url=f"{settings.CLINIC_BASE_URL}/me/intake/")  # fmt: skip
+                  course=course, **_intake_links(course))  # fmt: skip

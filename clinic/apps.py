@@ -29,3 +29,6 @@ class ClinicConfig(AppConfig):
         for model in (TOTPDevice, StaticDevice):
             for signal in (post_save, post_delete):
                 signal.connect(device_forget, sender=model, dispatch_uid=f"clinic.device_forget.{model.__name__}")
+
+        # The outbox renderer of account invitations, registered for the web and the worker alike.
+        from clinic import invites  # noqa: F401

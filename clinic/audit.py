@@ -42,10 +42,11 @@ def audit_record(
     obj: models.Model,
     patient: Any = None,
     details: dict[str, Any] | None = None,
-) -> None:
+) -> Any:
+    """Record the action; returns the AuditEvent row."""
     from clinic.models import AuditEvent
 
-    AuditEvent.objects.create(
+    return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from clinic.audit import audit_record
+from clinic.invites import ALREADY_A_PATIENT, patient_invites_for_registration
 from clinic.models import Patient, User
 from clinic.roles import Role, user_set_roles
 
@@ -45,12 +47,18 @@ def patient_register(
     date_of_birth: date,
     phone: str,
     today: date,
+    now: datetime | None = None,
 ) -> Patient:
-    """Create a patient's online account: a user with the Patient role and their patient record."""
+    """Create a patient's online account: a user with the Patient role and their patient record.
+
+    Not for an address that belongs to a phone or walk-in patient: that would make a second record
+    of the same person. They are emailed the link to claim the record the clinic has instead."""
     email = User.objects.normalize_email(email).strip().lower()
     errors: dict[str, list[str]] = {}
     if User.objects.filter(email__iexact=email).exists():
         errors["email"] = ["An account with this email address already exists: sign in instead."]
+    elif patient_invites_for_registration(email=email, now=now or timezone.now()):
+        errors["email"] = [ALREADY_A_PATIENT]
     if dob_errors := date_of_birth_errors(date_of_birth, today=today):
         errors["date_of_birth"] = dob_errors
     try:
@@ -97,7 +105,8 @@ def patient_create_without_account(
     *, by: Any, first_name: str, last_name: str, date_of_birth: date, phone: str, email: str, today: date
 ) -> Patient:
     """A phone or walk-in patient that reception registers: a record without an online account
-    (they can claim one later by registering with the same email address)."""
+    (they claim one from the link in their emails, clinic/invites.py; registering afresh with the
+    same address sends them that link instead of making a second record)."""
     errors: dict[str, list[str]] = {}
     if date_of_birth > today:
         errors["date_of_birth"] = ["The date of birth cannot be in the future."]

@@ -94,6 +94,8 @@ CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "020 7946 0000")
 # Where links in emails point (no request to build them from when the worker sends).
 CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The clinic's policy for every course: each treatment's protocol must stay inside these.
+# How long an emailed "set up your online account" link works (phone and walk-in patients).
+CLINIC_INVITE_DAYS = env_int("CLINIC_INVITE_DAYS", 14)
 CLINIC_COURSE_MIN_SESSIONS = 4
 CLINIC_COURSE_MAX_SESSIONS = 10
 

@@ -58,6 +58,7 @@ urlpatterns = [
     path("me/appointments/", patient_views.my_appointments, name="my-appointments"),
     path("me/appointments/<int:pk>/cancel/", patient_views.my_appointment_cancel, name="my-appointment-cancel"),
     path("", include("clinic.two_factor_urls")),
+    path("", include("clinic.invite_urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(api_patterns)),

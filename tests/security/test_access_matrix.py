@@ -104,6 +104,10 @@ EXPECTED = {
         row(302, 404, 404, 404, 404, 200, 200),
     ),
     "patient-record": ("/staff/patients/{patient}/", row(302, 404, 404, 404, 200, 200, 200)),
+    # POST-only; practitioners see the patient but do not send invitations.
+    "patient-invite": ("/staff/patients/{patient}/invite/", row(302, 404, 404, 404, 405, 404, 405)),
+    # A link that is not a valid invitation: the same "no longer valid" page for everyone.
+    "account-claim": ("/accounts/claim/not-a-token/", same(404)),
     "review-queue": ("/practitioner/reviews/", row(302, 404, 404, 404, 404, 200, 200)),
     "review-detail": ("/practitioner/reviews/{intake}/", row(302, 404, 404, 404, 404, 200, 200)),
     "my-appointments": ("/me/appointments/", row(302, 200, 200, 404, 404, 404, 404)),
