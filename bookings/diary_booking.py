@@ -23,7 +23,7 @@ from bookings.diary_forms import (
     initial_from_query,
     masked_contact,
 )
-from bookings.services import SlotUnavailable, appointment_book
+from bookings.services import PatientBusy, SlotUnavailable, appointment_book
 from clinic.access import locations_for_staff
 from clinic.errors import Conflict
 from clinic.models import Location, Patient, Practitioner
@@ -105,7 +105,13 @@ def diary_book(request: HttpRequest, location: str) -> HttpResponse:
                 override_reason=form.cleaned_data["override_reason"] if form.cleaned_data["override"] else "",
             )  # fmt: skip
     except SlotUnavailable as exc:
-        form.add_error(None, f"{exc.message} Choose one of the free times below, or overbook with a reason.")
+        # Overbooking adds a patient to a busy practitioner, never a busy patient to two rooms.
+        advice = (
+            "Choose another time."
+            if isinstance(exc, PatientBusy)
+            else "Choose one of the free times below, or overbook with a reason."
+        )
+        form.add_error(None, f"{exc.message} {advice}")
         return _refused(request, place, form, status=409, alternatives=_alternatives(place, exc))
     except Conflict as exc:
         form.add_error(None, exc.message)

@@ -149,6 +149,17 @@ def test_overbooking_with_a_reason_books_and_is_audited(signed_in, clinic, recep
     assert event.actor == reception and event.details["override_reason"] == "Doctor agreed to squeeze in"
 
 
+def test_overbooking_cannot_put_a_patient_in_two_places_at_once(signed_in, clinic):
+    book(clinic, at(10))  # clinic.patient with the practitioner
+    data = booking_data(clinic, patient=clinic.patient.pk, practitioner=clinic.other.pk, override="on",
+                        override_reason="Squeeze in")  # fmt: skip
+    response = signed_in.post(book_url(clinic), data)
+    errors = str(response.context["form"].non_field_errors())
+    assert "already has an appointment from 10:00 to 10:30" in errors and "Choose another time." in errors
+    assert "overbook with a reason" not in errors
+    assert Appointment.objects.filter(patient=clinic.patient).count() == 1
+
+
 def test_a_practitioner_cannot_overbook(client, clinic):
     book(clinic, at(10))
     client.force_login(clinic.practitioner.user)
