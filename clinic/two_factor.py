@@ -13,6 +13,7 @@ django-axes, which pauses the account after AXES_FAILURE_LIMIT of them.
 
 from __future__ import annotations
 
+import functools
 from base64 import b32encode
 from typing import Any
 from urllib.parse import urlencode
@@ -95,6 +96,18 @@ class CachedOTPMiddleware(OTPMiddleware):
             if device is not None:
                 cache.set(key, device, DEVICE_CACHE_SECONDS)
         return device
+
+
+def second_factor_first(view: Any) -> Any:
+    """Wrap a signed-in page that staff may use only after the second factor (not a role page)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if needs_second_factor(request.user):
+            return redirect_to_login(request.get_full_path(), login_url=reverse("two-factor"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def requires_second_factor(user: Any) -> bool:

@@ -49,6 +49,25 @@ def test_staff_signed_in_with_only_a_password_are_sent_to_the_second_factor(clie
     assert response["Location"] == f"{TWO_FACTOR}?next={quote(path)}"
 
 
+def test_a_password_alone_cannot_change_a_staff_password(client, reception_user):
+    # Someone holding only the stolen password must not be able to change it and lock the owner out.
+    sign_in_with_password(client, reception_user)
+    change = {"old_password": PASSWORD, "new_password1": "Brand-New-Lantern-7", "new_password2": "Brand-New-Lantern-7"}
+    response = client.post("/accounts/password_change/", change)
+    assert response.status_code == 302 and response["Location"].startswith(TWO_FACTOR)
+    reception_user.refresh_from_db()
+    assert reception_user.check_password(PASSWORD)
+    sign_in(client, reception_user)  # with the code, the same change goes through
+    assert client.post("/accounts/password_change/", change).status_code == 302
+    reception_user.refresh_from_db()
+    assert reception_user.check_password("Brand-New-Lantern-7")
+
+
+def test_a_patient_changes_their_password_with_the_password_alone(client, patient_user):
+    sign_in_with_password(client, patient_user)
+    assert client.get("/accounts/password_change/").status_code == 200
+
+
 def test_the_sign_in_form_sends_staff_on_to_the_second_factor_keeping_next(client, reception_user):
     response = client.post(
         "/accounts/login/", {"username": reception_user.email, "password": PASSWORD, "next": "/staff/recalls/"}
