@@ -9,16 +9,10 @@ so this module may import all of them.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
-from django import forms
-from django.contrib import messages
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -27,7 +21,6 @@ from bookings.services import appointment_cancel
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, Notification, Patient
 from clinic.outbox import notifications_for_patient_drop
-from clinic.roles import Role, role_required
 from intake.models import Consent, Intake, PhotoConsent, Review
 
 ERASED_NAME = "Erased"
@@ -328,79 +321,3 @@ def _erase_account(user: Any) -> None:
     user.save(update_fields=["is_active", "email", "first_name", "last_name", "password"])
     # API tokens would otherwise outlive the account's sign-in (DRF also refuses inactive users).
     Token.objects.filter(user=user).delete()
-
-
-# --- views (clinic managers only; anyone else gets 404 from role_required) --------------------
-
-
-CONFIRM_WORD = "ERASE"
-
-
-class EraseForm(forms.Form):
-    confirm = forms.CharField(
-        label=f"Type {CONFIRM_WORD} to confirm",
-        max_length=20,
-        help_text=f"In capital letters: {CONFIRM_WORD}.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-control"}),
-    )
-
-    def clean_confirm(self) -> str:
-        value = self.cleaned_data["confirm"].strip()
-        if value != CONFIRM_WORD:
-            raise forms.ValidationError(f"Type {CONFIRM_WORD} exactly to erase this patient.")
-        return value
-
-
-@role_required(Role.MANAGER)
-def patient_export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=pk)
-    data = patient_export(patient=patient, by=request.user)
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f"attachment; filename=patient-{patient.pk}.json"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _answer_text(answer: Any) -> str:
-    if answer is True or answer is False:
-        return "Yes" if answer else "No"
-    if answer is None:
-        return ""
-    if isinstance(answer, list):
-        return ", ".join(str(item) for item in answer) or "None"
-    return str(answer)
-
-
-@role_required(Role.MANAGER)
-def patient_export_page(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=pk)
-    data = patient_export(patient=patient, by=request.user)
-    # Findings and snapshots are nested JSON: shown as formatted JSON, as in the download.
-    intakes = [
-        {
-            **intake,
-            "answer_rows": [(code, _answer_text(answer)) for code, answer in intake["answers"].items()],
-            "findings_json": json.dumps(intake["findings"], indent=2, ensure_ascii=False),
-            "snapshot_json": json.dumps(intake["snapshot"], indent=2, ensure_ascii=False),
-        }
-        for intake in data["intakes"]
-    ]
-    response = render(
-        request, "bookings/data_rights/export.html", {"patient": patient, "data": data, "intakes": intakes}
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@role_required(Role.MANAGER)
-def patient_erase_page(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=pk)
-    form = EraseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        patient_erase(patient=patient, by=request.user, now=timezone.now())
-        messages.success(request, f"Patient #{patient.pk} has been erased. Their clinical record is kept, anonymised.")
-        return redirect("patient-export", pk=patient.pk)
-    return render(request, "bookings/data_rights/erase.html", {"patient": patient, "form": form})

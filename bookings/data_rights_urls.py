@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from bookings import data_rights
+from bookings import data_rights_views
 
 urlpatterns = [
-    path("staff/patients/<int:pk>/export.json", data_rights.patient_export_json, name="patient-export-json"),
-    path("staff/patients/<int:pk>/export/", data_rights.patient_export_page, name="patient-export"),
-    path("staff/patients/<int:pk>/erase/", data_rights.patient_erase_page, name="patient-erase"),
+    path("staff/patients/<int:pk>/export.json", data_rights_views.patient_export_json, name="patient-export-json"),
+    path("staff/patients/<int:pk>/export/", data_rights_views.patient_export_page, name="patient-export"),
+    path("staff/patients/<int:pk>/erase/", data_rights_views.patient_erase_page, name="patient-erase"),
 ]
