@@ -38,8 +38,10 @@ class ClaimAccountForm(forms.Form):
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token is in the path: no Referer may carry it anywhere, not even to our own static files.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the path, so no Referer may carry it to another site: "same-origin" (the
+    # site's policy, set here too so the page does not depend on it). Not "no-referrer": with it
+    # browsers send "Origin: null" on the form's POST, which Django's CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
