@@ -21,14 +21,13 @@ from bookings import availability as av
 from bookings.access import get_appointment_for
 from bookings.diary import diary_load, staff_rules
 from bookings.diary_forms import CancelForm, MoveForm, StatusForm, apply_slot_pick
-from bookings.diary_shared import INTAKE_WORDS, NO_INTAKE
+from bookings.diary_shared import intake_words, latest_intake_statuses
 from bookings.diary_views import day_context, day_url
 from bookings.models import Appointment, BookingRules
 from bookings.services import TRANSITIONS, appointment_cancel, appointment_reschedule, appointment_set_status
 from clinic.errors import Conflict
 from clinic.models import Location, Practitioner
 from clinic.roles import Role, role_required
-from intake.models import Intake
 
 STAFF = (Role.RECEPTION, Role.PRACTITIONER, Role.MANAGER)
 SLOTS_SHOWN = 96  # a whole day of 15-minute starts: the list is the point of the page
@@ -81,13 +80,7 @@ def panel_response(request: HttpRequest, template: str, context: dict, *, status
 
 
 def _intake_words(appointment: Appointment) -> str:
-    status = (
-        Intake.objects.filter(patient_id=appointment.patient_id, treatment_id=appointment.treatment_id)
-        .order_by("-created_at", "-id")
-        .values_list("status", flat=True)
-        .first()
-    )
-    return INTAKE_WORDS.get(status, NO_INTAKE)
+    return intake_words(latest_intake_statuses([appointment]), appointment)
 
 
 def _panel_context(appointment: Appointment, **extra) -> dict:

@@ -61,21 +61,26 @@ def parse_day(request: HttpRequest, today: date) -> date:
     return day
 
 
-def latest_intake_statuses(appointments: Sequence[Appointment]) -> dict[tuple[int, int], str]:
-    """The latest intake's status per (patient, treatment) of the appointments, in one query."""
-    statuses: dict[tuple[int, int], str] = {}
+def latest_intakes(appointments: Sequence[Appointment], *fields: str) -> dict[tuple[int, int], tuple]:
+    """The latest intake's `fields` per (patient, treatment) of the appointments, in one query."""
+    latest: dict[tuple[int, int], tuple] = {}
     if not appointments:
-        return statuses
-    for patient_id, treatment_id, status in (
+        return latest
+    for patient_id, treatment_id, *values in (
         Intake.objects.filter(
             patient_id__in={a.patient_id for a in appointments},
             treatment_id__in={a.treatment_id for a in appointments},
         )
         .order_by("patient_id", "treatment_id", "-created_at", "-id")
-        .values_list("patient_id", "treatment_id", "status")
+        .values_list("patient_id", "treatment_id", *fields)
     ):
-        statuses.setdefault((patient_id, treatment_id), status)
-    return statuses
+        latest.setdefault((patient_id, treatment_id), tuple(values))
+    return latest
+
+
+def latest_intake_statuses(appointments: Sequence[Appointment]) -> dict[tuple[int, int], str]:
+    """The latest intake's status per (patient, treatment) of the appointments, in one query."""
+    return {key: status for key, (status,) in latest_intakes(appointments, "status").items()}
 
 
 def intake_words(statuses: dict[tuple[int, int], str], appointment: Appointment) -> str:

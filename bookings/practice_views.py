@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from bookings.access import get_appointment_for_clinician, get_patient_for, is_clinician, may_edit_session_record
-from bookings.diary_shared import INTAKE_WORDS, NO_INTAKE, parse_day, session_words
+from bookings.diary_shared import INTAKE_WORDS, NO_INTAKE, latest_intakes, parse_day, session_words
 from bookings.models import Appointment, SessionRecord
 from bookings.practice_forms import SessionRecordForm
 from bookings.records import session_record_save, session_record_viewed
@@ -57,20 +57,10 @@ class DayEntry:
 
 def _latest_intakes(appointments: list[Appointment]) -> dict[tuple[int, int], tuple[int, str, int]]:
     """(patient, treatment) -> (intake pk, status, findings count) of the latest intake: one query."""
-    latest: dict[tuple[int, int], tuple[int, str, int]] = {}
-    if not appointments:
-        return latest
-    rows = (
-        Intake.objects.filter(
-            patient_id__in={a.patient_id for a in appointments},
-            treatment_id__in={a.treatment_id for a in appointments},
-        )
-        .order_by("patient_id", "treatment_id", "-created_at", "-id")
-        .values_list("patient_id", "treatment_id", "pk", "status", "findings")
-    )
-    for patient_id, treatment_id, pk, status, findings in rows:
-        latest.setdefault((patient_id, treatment_id), (pk, status, len(findings or [])))
-    return latest
+    return {
+        key: (pk, status, len(findings or []))
+        for key, (pk, status, findings) in latest_intakes(appointments, "pk", "status", "findings").items()
+    }
 
 
 @role_required(Role.PRACTITIONER, Role.MANAGER)
