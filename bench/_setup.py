@@ -89,7 +89,7 @@ def bench_database(url: str, *, allowed_hosts: str = "localhost,127.0.0.1") -> I
     try:
         env = {
             "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "clinic.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_ALLOWED_HOSTS": allowed_hosts,
             "DJANGO_DEBUG": "1",  # the development defaults: no HTTPS redirect, no secret key needed
             # Everything else embedded and private to this run: files under a temporary

@@ -77,11 +77,13 @@ def seed(rng: random.Random, *, first_day: date, target: int, history_days: int)
     )
     practitioners = Practitioner.objects.bulk_create(
         Practitioner(
-            user=user, display_name=f"Dr Bench {n:02d}", registration_body=Practitioner.RegistrationBody.GMC,
+            user=user,
+            display_name=f"Dr Bench {n:02d}",
+            registration_body=Practitioner.RegistrationBody.GMC,
             registration_number=f"BENCH{n:04d}",
         )
         for n, user in enumerate(users)
-    )  # fmt: skip
+    )
     home = {p.pk: locations[n // 5] for n, p in enumerate(practitioners)}
     Practitioner.locations.through.objects.bulk_create(
         Practitioner.locations.through(practitioner_id=p.pk, location_id=home[p.pk].pk) for p in practitioners
@@ -111,17 +113,23 @@ def seed(rng: random.Random, *, first_day: date, target: int, history_days: int)
         (north[2], 22, 44, 60),  # day 22, 11:00-15:00
     ]
     TimeOff.objects.bulk_create(
-        TimeOff(practitioner=p, start=local(first_day + timedelta(days=d), q0),
-                end=local(first_day + timedelta(days=d), q1), reason="Bench time off")
+        TimeOff(
+            practitioner=p,
+            start=local(first_day + timedelta(days=d), q0),
+            end=local(first_day + timedelta(days=d), q1),
+            reason="Bench time off",
+        )
         for p, d, q0, q1 in time_off
-    )  # fmt: skip
+    )
     for p, d, q0, q1 in time_off:
         p_busy[p.pk].update((d, q) for q in range(q0, q1))
     closed_day = 9  # a Wednesday
     LocationClosure.objects.create(
-        location=locations[0], first_day=first_day + timedelta(days=closed_day),
-        last_day=first_day + timedelta(days=closed_day), reason="Bench closure",
-    )  # fmt: skip
+        location=locations[0],
+        first_day=first_day + timedelta(days=closed_day),
+        last_day=first_day + timedelta(days=closed_day),
+        reason="Bench closure",
+    )
 
     patients = Patient.objects.bulk_create(
         Patient(first_name="Bench", last_name=f"Patient {n:04d}", date_of_birth=date(1980, 1, 1) + timedelta(days=n))
@@ -150,12 +158,17 @@ def seed(rng: random.Random, *, first_day: date, target: int, history_days: int)
         day = first_day + timedelta(days=d)
         appointments.append(
             Appointment(
-                patient=rng.choice(patients), practitioner=p, room=room, location=location, treatment=treatment,
-                area=rng.choice(list(treatment.areas.all())), start=local(day, q).astimezone(UTC),
+                patient=rng.choice(patients),
+                practitioner=p,
+                room=room,
+                location=location,
+                treatment=treatment,
+                area=rng.choice(list(treatment.areas.all())),
+                start=local(day, q).astimezone(UTC),
                 end=local(day, q + length).astimezone(UTC),
                 status=Appointment.Status.COMPLETED if d < 0 else Appointment.Status.BOOKED,
             )
-        )  # fmt: skip
+        )
     Appointment.objects.bulk_create(appointments, batch_size=1000)
     return {"locations": locations, "practitioners": practitioners, "central": central}
 
@@ -185,7 +198,7 @@ def run(args) -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from bookings.diary import availability_search
+    from bookings.diary.loading import availability_search
     from bookings.models import Appointment, BookingRules
     from clinic.models import Practitioner, Room
     from treatments.models import Treatment
@@ -219,9 +232,14 @@ def run(args) -> None:
 
     def search(days: int = DAYS, practitioner_id: int | None = None) -> list:
         return availability_search(
-            treatment=skin, area=face, location=location, first_day=first_day,
-            last_day=first_day + timedelta(days=days - 1), now=now, practitioner_id=practitioner_id,
-        )  # fmt: skip
+            treatment=skin,
+            area=face,
+            location=location,
+            first_day=first_day,
+            last_day=first_day + timedelta(days=days - 1),
+            now=now,
+            practitioner_id=practitioner_id,
+        )
 
     scenario = f"({n_practitioners} practitioners, {n_rooms} rooms, {rows} appointments)"
     one = world["central"][0]
@@ -250,9 +268,12 @@ def run(args) -> None:
 
     client = Client()
     params = {
-        "treatment": skin.slug, "area": face.slug, "location": location.slug,
-        "start": first_day.isoformat(), "end": last_day.isoformat(),
-    }  # fmt: skip
+        "treatment": skin.slug,
+        "area": face.slug,
+        "location": location.slug,
+        "start": first_day.isoformat(),
+        "end": last_day.isoformat(),
+    }
 
     def get():
         response = client.get("/api/availability/", params)

@@ -28,13 +28,7 @@ RUNS = 50
 
 
 def build(seed: int = 20260316) -> dict:
-    from bookings.availability import (
-        Interval,
-        PractitionerDiary,
-        RoomDiary,
-        Rules,
-        WorkingBlock,
-    )
+    from bookings.domain.availability import Interval, PractitionerDiary, RoomDiary, Rules, WorkingBlock
 
     rng = random.Random(seed)
     blocks = [WorkingBlock(wd, s, e) for wd in range(5) for s, e in ((time(9), time(13)), (time(14), time(18)))]
@@ -68,7 +62,7 @@ def build(seed: int = 20260316) -> dict:
 
 
 def main() -> None:
-    from bookings.availability import find_slots, first_available
+    from bookings.domain.availability import find_slots, first_available
 
     scenario = build()
     busy = sum(len(p.busy) for p in scenario["practitioners"]) + sum(len(r.busy) for r in scenario["rooms"])

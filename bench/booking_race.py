@@ -56,8 +56,10 @@ def seed(patients: int) -> dict:
     Room.objects.create(location=location, name="Room 1")
     practitioner = Practitioner.objects.create(
         user=User.objects.create_user("practitioner@race.example", first_name="Race", last_name="Practitioner"),
-        display_name="Dr Race", registration_body=Practitioner.RegistrationBody.GMC, registration_number="RACE0001",
-    )  # fmt: skip
+        display_name="Dr Race",
+        registration_body=Practitioner.RegistrationBody.GMC,
+        registration_number="RACE0001",
+    )
     user_set_roles(user=practitioner.user, roles=[Role.PRACTITIONER])
     practitioner.locations.add(location)
     skin.practitioners.add(practitioner)
@@ -70,10 +72,16 @@ def seed(patients: int) -> dict:
         for n in range(patients)
     )
     Patient.objects.bulk_create(
-        Patient(user=user, first_name=user.first_name, last_name=user.last_name, date_of_birth=date(1985, 5, 5),
-                email=user.email, phone="07700 900000")
+        Patient(
+            user=user,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            date_of_birth=date(1985, 5, 5),
+            email=user.email,
+            phone="07700 900000",
+        )
         for user in users
-    )  # fmt: skip
+    )
     tokens = []
     for user in users:
         user_set_roles(user=user, roles=[Role.PATIENT])
@@ -140,9 +148,11 @@ def race(port: int, tokens: list[str], payload: dict) -> list[tuple[int | str, s
             conn.connect()  # connected before the barrier, so the requests leave together
             barrier.wait(timeout=TIMEOUT)
             conn.request(
-                "POST", "/api/appointments/", body=body,
+                "POST",
+                "/api/appointments/",
+                body=body,
                 headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
-            )  # fmt: skip
+            )
             response = conn.getresponse()
             return response.status, response.read().decode("utf-8", "replace")
         except Exception as exc:  # noqa: BLE001 - reported, and it fails the run
@@ -190,10 +200,21 @@ def run(args, env: dict[str, str]) -> bool:
         log = Path(handle.name)
     server_env = {**env, "DJANGO_ALLOWED_HOSTS": HOST, "DJANGO_DEBUG": "1"}
     command = [
-        str(PROJECT_ROOT / ".venv" / "bin" / "gunicorn"), "clinic.wsgi", "--worker-class", "gthread",
-        "--workers", str(WORKERS), "--threads", str(THREADS), "--bind", f"{HOST}:{port}",
-        "--timeout", "60", "--graceful-timeout", "5",
-    ]  # fmt: skip
+        str(PROJECT_ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+    ]
     ok = True
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=server_env, stdout=output, stderr=subprocess.STDOUT)
@@ -208,9 +229,11 @@ def run(args, env: dict[str, str]) -> bool:
         for n in range(args.runs):
             start = first + timedelta(days=n)
             payload = {
-                "treatment": "skin-rejuvenation", "area": "face", "location": world["location"].slug,
+                "treatment": "skin-rejuvenation",
+                "area": "face",
+                "location": world["location"].slug,
                 "start": start.isoformat(),
-            }  # fmt: skip
+            }
             t0 = clock.perf_counter()
             results = race(port, world["tokens"], payload)
             seconds = clock.perf_counter() - t0

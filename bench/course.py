@@ -85,11 +85,13 @@ def seed(rng: random.Random, *, first_day: date, target: int) -> dict:
     )
     practitioners = Practitioner.objects.bulk_create(
         Practitioner(
-            user=user, display_name=f"Dr Bench {n:02d}", registration_body=Practitioner.RegistrationBody.GMC,
+            user=user,
+            display_name=f"Dr Bench {n:02d}",
+            registration_body=Practitioner.RegistrationBody.GMC,
             registration_number=f"BENCH{n:04d}",
         )
         for n, user in enumerate(users)
-    )  # fmt: skip
+    )
     Practitioner.locations.through.objects.bulk_create(
         Practitioner.locations.through(practitioner_id=p.pk, location_id=location.pk) for p in practitioners
     )
@@ -123,11 +125,17 @@ def seed(rng: random.Random, *, first_day: date, target: int) -> dict:
         day = first_day + timedelta(days=d)
         appointments.append(
             Appointment(
-                patient=rng.choice(patients), practitioner=p, room=room, location=location, treatment=skin,
-                area=rng.choice(areas), start=local(day, q).astimezone(UTC), end=local(day, q + length).astimezone(UTC),
+                patient=rng.choice(patients),
+                practitioner=p,
+                room=room,
+                location=location,
+                treatment=skin,
+                area=rng.choice(areas),
+                start=local(day, q).astimezone(UTC),
+                end=local(day, q + length).astimezone(UTC),
                 status=Appointment.Status.BOOKED,
             )
-        )  # fmt: skip
+        )
     Appointment.objects.bulk_create(appointments, batch_size=1000)
     BookingRules.current()  # cached from here on, as in a warm worker
     return {"location": location, "skin": skin, "face": skin.areas.get(slug="face"), "rooms": rooms}
@@ -135,12 +143,16 @@ def seed(rng: random.Random, *, first_day: date, target: int) -> dict:
 
 def first_session_slots(world: dict, *, now: datetime, first_day: date) -> list:
     """Free times for a 30-minute face session in the first weeks: the same in every run (rolled back)."""
-    from bookings.diary import availability_search
+    from bookings.diary.loading import availability_search
 
     slots = availability_search(
-        treatment=world["skin"], area=world["face"], location=world["location"], first_day=first_day,
-        last_day=first_day + timedelta(weeks=FIRST_SESSION_WEEKS, days=-1), now=now,
-    )  # fmt: skip
+        treatment=world["skin"],
+        area=world["face"],
+        location=world["location"],
+        first_day=first_day,
+        last_day=first_day + timedelta(weeks=FIRST_SESSION_WEEKS, days=-1),
+        now=now,
+    )
     if not slots:
         raise SystemExit(f"no free time for a first session in the first {FIRST_SESSION_WEEKS} weeks")
     return slots
@@ -148,15 +160,17 @@ def first_session_slots(world: dict, *, now: datetime, first_day: date) -> list:
 
 def new_course(world: dict, *, n: int, slot, now: datetime):
     """A new patient's first session at `slot`, and a cleared intake linked to its course."""
-    from bookings.services import appointment_book
+    from bookings.appointments.services import appointment_book
     from clinic.models import Patient
     from intake.models import Intake
 
     skin, face, location = world["skin"], world["face"], world["location"]
     patient = Patient.objects.create(
-        first_name="Course", last_name=f"Patient {n:03d}", date_of_birth=date(1985, 5, 5),
+        first_name="Course",
+        last_name=f"Patient {n:03d}",
+        date_of_birth=date(1985, 5, 5),
         email=f"course{n:03d}@bench.example",
-    )  # fmt: skip
+    )
     first = appointment_book(
         patient=patient, treatment=skin, area=face, location=location, start=slot.start, by=None, now=now
     )
@@ -171,8 +185,8 @@ def run(args) -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    from bookings.appointments.scheduling import course_schedule
     from bookings.models import Appointment
-    from bookings.scheduling import course_schedule
 
     now, first_day = dates()
     rng = random.Random(42)

@@ -69,11 +69,13 @@ def seed(rng: random.Random, day: date) -> dict:
     )
     practitioners = Practitioner.objects.bulk_create(
         Practitioner(
-            user=user, display_name=f"Dr Bench {n:02d}", registration_body=Practitioner.RegistrationBody.GMC,
+            user=user,
+            display_name=f"Dr Bench {n:02d}",
+            registration_body=Practitioner.RegistrationBody.GMC,
             registration_number=f"BENCH{n:04d}",
         )
         for n, user in enumerate(users)
-    )  # fmt: skip
+    )
     location.practitioners.add(*practitioners)
     for treatment in treatments:
         treatment.practitioners.add(*practitioners)
@@ -111,7 +113,7 @@ def seed(rng: random.Random, day: date) -> dict:
                     area=area,
                     status=rng.choice(statuses),
                     answers={"medications": "Bench-secret-medication"},
-                )  # fmt: skip
+                )
             )
     Intake.objects.bulk_create(intakes)
 
@@ -130,19 +132,31 @@ def seed(rng: random.Random, day: date) -> dict:
                 length = lengths.pop()
                 patient, treatment, area = plan[n]
                 course = Course(
-                    patient=patient, treatment=treatment, area=area, practitioner=practitioner, location=location,
-                    sessions_planned=6, interval_days=14, status=Course.Status.IN_PROGRESS,
-                )  # fmt: skip
+                    patient=patient,
+                    treatment=treatment,
+                    area=area,
+                    practitioner=practitioner,
+                    location=location,
+                    sessions_planned=6,
+                    interval_days=14,
+                    status=Course.Status.IN_PROGRESS,
+                )
                 courses.append(course)
                 appointments.append(
                     Appointment(
-                        patient=patient, practitioner=practitioner, room=room, location=location,
-                        treatment=treatment, area=area, start=local(day, minute).astimezone(UTC),
-                        end=local(day, minute + length).astimezone(UTC), course=course,
+                        patient=patient,
+                        practitioner=practitioner,
+                        room=room,
+                        location=location,
+                        treatment=treatment,
+                        area=area,
+                        start=local(day, minute).astimezone(UTC),
+                        end=local(day, minute + length).astimezone(UTC),
+                        course=course,
                         session_number=rng.randint(1, 6),
                         status=rng.choice([Appointment.Status.BOOKED] * 4 + [Appointment.Status.ARRIVED]),
                     )
-                )  # fmt: skip
+                )
                 n += 1
                 minute += length
     Course.objects.bulk_create(courses)
@@ -157,11 +171,16 @@ def seed(rng: random.Random, day: date) -> dict:
                 patient, treatment, area = plan[rng.randrange(len(plan))]
                 around.append(
                     Appointment(
-                        patient=patient, practitioner=practitioner, room=rooms[index], location=location,
-                        treatment=treatment, area=area, start=local(other, 9 * 60 + 30 * k).astimezone(UTC),
+                        patient=patient,
+                        practitioner=practitioner,
+                        room=rooms[index],
+                        location=location,
+                        treatment=treatment,
+                        area=area,
+                        start=local(other, 9 * 60 + 30 * k).astimezone(UTC),
                         end=local(other, 9 * 60 + 30 * k + 30).astimezone(UTC),
                     )
-                )  # fmt: skip
+                )
     Appointment.objects.bulk_create(appointments + around, batch_size=1000)
     week_monday = seed_week(rng, practitioners[0], rooms[0], location, plan, local, day)
 
@@ -169,9 +188,13 @@ def seed(rng: random.Random, day: date) -> dict:
     user_set_roles(user=reception, roles=[Role.RECEPTION])
     location.staff.add(reception)
     return {
-        "location": location, "reception": reception, "day_count": len(appointments), "around": len(around),
-        "week_practitioner": practitioners[0], "week_monday": week_monday,
-    }  # fmt: skip
+        "location": location,
+        "reception": reception,
+        "day_count": len(appointments),
+        "around": len(around),
+        "week_practitioner": practitioners[0],
+        "week_monday": week_monday,
+    }
 
 
 def seed_week(rng: random.Random, practitioner, room, location, plan, local, day: date) -> date:
@@ -186,26 +209,39 @@ def seed_week(rng: random.Random, practitioner, room, location, plan, local, day
     for n in range(WEEK_APPOINTMENTS):
         patient, treatment, area = plan[n]
         course = Course(
-            patient=patient, treatment=treatment, area=area, practitioner=practitioner, location=location,
-            sessions_planned=6, interval_days=14, status=Course.Status.IN_PROGRESS,
-        )  # fmt: skip
+            patient=patient,
+            treatment=treatment,
+            area=area,
+            practitioner=practitioner,
+            location=location,
+            sessions_planned=6,
+            interval_days=14,
+            status=Course.Status.IN_PROGRESS,
+        )
         courses.append(course)
         minute = quarters[n // 7]
         appointments.append(
             Appointment(
-                patient=patient, practitioner=practitioner, room=room, location=location, treatment=treatment,
-                area=area, start=local(monday + timedelta(days=n % 7), minute).astimezone(UTC),
-                end=local(monday + timedelta(days=n % 7), minute + 15).astimezone(UTC), course=course,
+                patient=patient,
+                practitioner=practitioner,
+                room=room,
+                location=location,
+                treatment=treatment,
+                area=area,
+                start=local(monday + timedelta(days=n % 7), minute).astimezone(UTC),
+                end=local(monday + timedelta(days=n % 7), minute + 15).astimezone(UTC),
+                course=course,
                 session_number=rng.randint(1, 6),
             )
-        )  # fmt: skip
+        )
     Course.objects.bulk_create(courses)
     for appointment in appointments:
         appointment.course_id = appointment.course.pk
     Appointment.objects.bulk_create(appointments, batch_size=1000)
     sunday = monday + timedelta(days=6)
-    TimeOff.objects.create(practitioner=practitioner, start=local(sunday, 18 * 60), end=local(sunday, 19 * 60),
-                           reason="Admin")  # fmt: skip
+    TimeOff.objects.create(
+        practitioner=practitioner, start=local(sunday, 18 * 60), end=local(sunday, 19 * 60), reason="Admin"
+    )
     return monday
 
 

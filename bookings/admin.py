@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bookings.models import Appointment, BookingRules, LocationClosure, MessageSettings, TimeOff, WorkingHours
-from clinic.admin_base import ReadOnlyAdmin, SingleRowAdmin
+from clinic.admin_site.base import ReadOnlyAdmin, SingleRowAdmin
 
 
 @admin.register(WorkingHours)
@@ -26,9 +26,14 @@ class LocationClosureAdmin(admin.ModelAdmin):
 @admin.register(BookingRules)
 class BookingRulesAdmin(SingleRowAdmin):
     list_display = [
-        "__str__", "slot_granularity_minutes", "min_notice_hours", "horizon_days", "buffer_minutes",
-        "cancellation_cutoff_hours", "numbing_cream_minutes",
-    ]  # fmt: skip
+        "__str__",
+        "slot_granularity_minutes",
+        "min_notice_hours",
+        "horizon_days",
+        "buffer_minutes",
+        "cancellation_cutoff_hours",
+        "numbing_cream_minutes",
+    ]
 
 
 @admin.register(Appointment)

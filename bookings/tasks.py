@@ -7,37 +7,24 @@ it calls decides, under a row lock, whether there is anything left to do.
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
-from bookings.emails import appointment_confirmation_send, course_schedule_send
-
-
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-    acks_late=True,
-)
-def send_appointment_confirmation(appointment_id: int) -> bool:
-    return appointment_confirmation_send(appointment_id=appointment_id)
+from bookings.appointments.scheduling import course_schedule, courses_awaiting_schedule
 
 
 @shared_task(acks_late=True, max_retries=3, autoretry_for=(OperationalError,), retry_backoff=True)
 def schedule_course(course_id: int) -> int:
     """Book the rest of a cleared course; returns how many sessions it booked (0 when re-run)."""
-    from bookings.scheduling import course_schedule
-
     return len(course_schedule(course_id=course_id).booked)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-    acks_late=True,
-)
-def send_course_schedule(course_id: int) -> bool:
-    return course_schedule_send(course_id=course_id)
+@shared_task(acks_late=True)
+def schedule_pending_courses() -> int:
+    """Beat, every minute: courses cleared a while ago and still not booked (the task queued at
+    clearance was lost: broker down, worker killed) are booked now. Returns how many."""
+    pending = courses_awaiting_schedule(now=timezone.now())
+    for course_id in pending:
+        course_schedule(course_id=course_id)
+    return len(pending)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from clinic.admin_base import ReadOnlyAdmin
+from clinic.admin_site.base import ReadOnlyAdmin
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, Location, Notification, Patient, Practitioner, Room, User
 
@@ -68,6 +68,8 @@ class PatientAdmin(admin.ModelAdmin):
 
     search_fields = ["last_name", "first_name", "email", "phone"]
     autocomplete_fields = ["user"]
+    # Kept by the bookings service (where the patient has been booked), not typed in.
+    readonly_fields = ["locations"]
 
     def save_model(self, request, obj: Patient, form, change: bool) -> None:
         # Patient details changed here are audited like those changed through the clinic's pages.

@@ -15,7 +15,7 @@ class ClinicConfig(AppConfig):
 
         from django.contrib.auth.signals import user_logged_in
 
-        from clinic.security import staff_session_on_login
+        from clinic.accounts.security import staff_session_on_login
 
         user_logged_in.connect(staff_session_on_login, dispatch_uid="clinic.staff_session_on_login")
 
@@ -23,7 +23,7 @@ class ClinicConfig(AppConfig):
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from clinic.two_factor import device_forget
+        from clinic.accounts.two_factor import device_forget
 
         # The middleware caches a session's verifying device: a saved or removed one is re-read.
         for model in (TOTPDevice, StaticDevice):
@@ -31,4 +31,7 @@ class ClinicConfig(AppConfig):
                 signal.connect(device_forget, sender=model, dispatch_uid=f"clinic.device_forget.{model.__name__}")
 
         # The outbox renderer of account invitations, registered for the web and the worker alike.
-        from clinic import invites  # noqa: F401
+        from clinic.accounts.invites import INVITE_KIND, render_invite
+        from clinic.outbox import register
+
+        register(INVITE_KIND)(render_invite)

@@ -1,12 +1,13 @@
+"""What every form in the clinic shares: a date picker, and the service's errors shown on the form."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 
-from clinic.models import Patient
-from clinic.services import date_of_birth_errors
+from clinic.errors import Conflict
 
 
 class DateInput(forms.DateInput):
@@ -19,63 +20,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
-class _AdultDateOfBirth:
-    def clean_date_of_birth(self):
-        value = self.cleaned_data["date_of_birth"]
-        errors = date_of_birth_errors(value, today=timezone.localdate())
-        if errors:
-            raise forms.ValidationError(errors)
-        return value
+class ServiceErrorsMixin:
+    """Forms validate what a person typed; services validate the rest (and refuse races). A
+    service's ValidationError goes beside the fields it names, anything else (a Conflict, an error
+    naming no field of this form, or one of `top_level_fields`) at the top of the form."""
 
+    top_level_fields: tuple[str, ...] = ()
 
-class RegistrationForm(_AdultDateOfBirth, forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(
-        label="Choose a password",
-        help_text="At least 10 characters, not a common password, and not only numbers.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    first_name = forms.CharField(
-        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
-    )
-    last_name = forms.CharField(
-        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
-    )
-    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput(attrs={"autocomplete": "bday"}))
-    phone = forms.CharField(
-        label="Mobile phone", max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-    )
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def add_service_errors(self, exc: ValidationError | Conflict) -> None:
+        if isinstance(exc, Conflict):
+            self.add_error(None, exc.message)  # type: ignore[attr-defined]
+            return
+        errors: dict[Any, list[str]] = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        fields = self.fields  # type: ignore[attr-defined]
         for field, messages in errors.items():
+            target = field if field in fields and field not in self.top_level_fields else None
             for message in messages:
-                self.add_error(field if field in self.fields else None, message)
-
-
-class PatientDetailsForm(_AdultDateOfBirth, forms.Form):
-    """The details a returning patient confirms (a plain form: the service does the saving)."""
-
-    first_name = forms.CharField(
-        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
-    )
-    last_name = forms.CharField(
-        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
-    )
-    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput(attrs={"autocomplete": "bday"}))
-    phone = forms.CharField(
-        label="Mobile phone", max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-    )
-
-    @classmethod
-    def for_patient(cls, patient: Patient | None, data: Any = None) -> PatientDetailsForm:
-        initial = {}
-        if patient is not None:
-            initial = {
-                field: getattr(patient, field) for field in ("first_name", "last_name", "date_of_birth", "phone")
-            }
-        return cls(data, initial=initial)
-
-
-class SignInForm(forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+                self.add_error(target, message)  # type: ignore[attr-defined]

@@ -189,6 +189,9 @@ class Patient(models.Model):
     date_of_birth = models.DateField()
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # Where the patient has been booked (bookings adds them): staff of these locations may see the
+    # patient's record and questionnaires. A clinic-level fact, so intake never reads bookings.
+    locations = models.ManyToManyField(Location, blank=True, related_name="patients")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,8 +207,13 @@ class Patient(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def age_on(self, day: date) -> int:
-        had_birthday = (day.month, day.day) >= (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - (0 if had_birthday else 1)
+        return age_on(self.date_of_birth, day)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on `day` (someone born on 29 February turns a year older on 1 March)."""
+    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - (0 if had_birthday else 1)
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -279,6 +287,11 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     recipient = models.CharField(max_length=254, blank=True, help_text="Where it went, filled in when sent.")
+    about = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Which of several messages of one kind about the subject (part of the key).",
+    )
     idempotency_key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from clinic.health import OK, health
 from clinic.models import Location
 from clinic.roles import STAFF_ROLES, role_required
-from treatments.models import Treatment
 
 API_PREFIX = "/api/"
 
@@ -22,11 +21,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     parts = health()
     status = 200 if all(value == OK for value in parts.values()) else 503
     return JsonResponse(parts, status=status)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    treatments = Treatment.objects.active().prefetch_related("areas")
-    return render(request, "clinic/home.html", {"treatments": treatments})
 
 
 @role_required(*STAFF_ROLES)

@@ -5,37 +5,30 @@ intakes of patients with an appointment or a course at one of their locations; c
 reach every intake. Reception reaches the same intakes as practitioners of their locations, for
 the status only: never the answers or findings.
 
-Intake never imports bookings: the patient's appointments and courses are reached through the
-reverse relations (`Patient.appointments`, `Patient.courses`).
+Intake never reads bookings: where a patient is known is a clinic-level fact (`Patient.locations`,
+which bookings fills in when it books them).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from clinic.access import locations_for_staff
 from clinic.models import Patient
 from clinic.roles import Role, roles_of
 from intake.models import Intake
+from intake.selectors import review_queue_of
 
 CLINICAL_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
-REVIEW_STATUSES = (Intake.Status.NEEDS_REVIEW, Intake.Status.NOT_SUITABLE)
 
 
 def _at_locations(intakes: QuerySet[Intake], user: Any) -> QuerySet[Intake]:
-    """Intakes of patients with an appointment or a course at one of the user's locations.
-
-    Two `IN (subquery)` filters rather than joins, so no row is duplicated and annotations over
-    the patient's appointments (the queue's next appointment) are not narrowed by the filter.
-    """
-    locations = locations_for_staff(user)
-    with_appointment = Patient.objects.filter(appointments__location__in=locations).values("pk")
-    with_course = Patient.objects.filter(courses__location__in=locations).values("pk")
-    return intakes.filter(Q(patient__in=with_appointment) | Q(patient__in=with_course))
+    """Intakes of patients booked at one of the user's locations (an `IN (subquery)`, not a join,
+    so no row is duplicated when the patient is known at several)."""
+    return intakes.filter(patient__in=Patient.objects.filter(locations__in=locations_for_staff(user)).values("pk"))
 
 
 def intakes_for_clinician(user: Any) -> QuerySet[Intake]:
@@ -74,14 +67,5 @@ def get_intake_for(user: Any, pk: int, *, clinical: bool) -> Intake:
 
 
 def review_queue(user: Any) -> QuerySet[Intake]:
-    """Intakes waiting for a practitioner, with the patient's next booked appointment (soonest first,
-    none last). The appointment is reached through Patient.appointments: intake never imports bookings."""
-    now = timezone.now()
-    booked = Q(patient__appointments__status="booked", patient__appointments__start__gte=now)
-    return (
-        intakes_for_clinician(user)
-        .filter(status__in=REVIEW_STATUSES)
-        .select_related("patient", "treatment", "area")
-        .annotate(next_appointment=Min("patient__appointments__start", filter=booked))
-        .order_by(F("next_appointment").asc(nulls_last=True), "submitted_at", "pk")
-    )
+    """The intakes waiting for this practitioner (or manager), needed soonest first."""
+    return review_queue_of(intakes_for_clinician(user))

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from clinic.admin_base import ReadOnlyAdmin, SingleRowAdmin
+from clinic.admin_site.base import ReadOnlyAdmin, SingleRowAdmin
 from intake.catalogue import catalogue_bump
 from intake.models import (
     CatalogueVersion,

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from clinic.audit import audit_record
-from intake import screening
+from intake.domain import screening
 from intake.models import CatalogueVersion, ContraindicationItem, MedicationClass
 
 
@@ -15,9 +15,10 @@ def catalogue_bump(*, by: Any, note: str) -> CatalogueVersion:
     """Record that the catalogue changed: submitted intakes keep pointing at the version they used."""
     with transaction.atomic():
         version = CatalogueVersion.objects.create(
-            number=CatalogueVersion.next_number(), created_by=by if getattr(by, "is_authenticated", False) else None,
+            number=CatalogueVersion.next_number(),
+            created_by=by if getattr(by, "is_authenticated", False) else None,
             note=note[:200],
-        )  # fmt: skip
+        )
         audit_record(actor=by, action="catalogue.version", obj=version, details={"note": note[:200]})
     return version
 

@@ -73,12 +73,22 @@ class ContraindicationItem(models.Model):
     def as_rule(self) -> dict:
         """The shape intake.screening.Item.from_dict reads."""
         return {
-            "code": self.code, "question": self.question, "applies_to": self.applies_to, "areas": self.areas,
-            "severity": self.severity, "severity_by_indication": self.severity_by_indication, "defer": self.defer,
-            "scope": self.scope or None, "ingredients": self.ingredients, "always_used": self.always_used,
-            "allergens": self.allergens, "medication_classes": self.medication_classes,
-            "thresholds": self.thresholds, "escalate_to": self.escalate_to or None, "rationale": self.rationale,
-        }  # fmt: skip
+            "code": self.code,
+            "question": self.question,
+            "applies_to": self.applies_to,
+            "areas": self.areas,
+            "severity": self.severity,
+            "severity_by_indication": self.severity_by_indication,
+            "defer": self.defer,
+            "scope": self.scope or None,
+            "ingredients": self.ingredients,
+            "always_used": self.always_used,
+            "allergens": self.allergens,
+            "medication_classes": self.medication_classes,
+            "thresholds": self.thresholds,
+            "escalate_to": self.escalate_to or None,
+            "rationale": self.rationale,
+        }
 
 
 class MedicationClass(models.Model):
@@ -121,6 +131,9 @@ class Intake(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
     treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="intakes")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="intakes")
+    # Set by bookings when a course asks for this questionnaire (intake never reads bookings): the
+    # start of the first session it is needed for, which orders the practitioners' review queue.
+    needed_by = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Clinical free text is encrypted at rest (clinic/fields.py): the database cannot query inside it.
     answers = EncryptedJSONField(default=dict, blank=True)
@@ -142,6 +155,10 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"Intake {self.pk} ({self.get_status_display()})"
+
+
+# What a practitioner decides on each finding of an intake they review.
+FINDING_DECISIONS = [("proceed", "Proceed"), ("defer", "Defer"), ("decline", "Decline")]
 
 
 class Review(models.Model):

@@ -7,7 +7,7 @@ which bookings answers; intake never imports bookings (DESIGN.md's dependency di
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,59 +18,71 @@ from django.utils import timezone
 
 from clinic.audit import audit_record
 from clinic.errors import Conflict
-from clinic.models import Patient, Practitioner
-from clinic.services import age_on
-from intake import screening
+from clinic.models import Patient, Practitioner, age_on
 from intake.catalogue import catalogue_load
+from intake.domain import screening
 from intake.models import (
     CatalogueVersion,
-    Consent,
-    ConsentText,
     Intake,
     IntakeSettings,
-    PhotoConsent,
     Review,
 )
+from intake.selectors import intake_questions, treatment_facts
 from intake.signals import intake_cleared, intake_declined, intake_not_suitable
 from treatments.models import Area, Treatment
 
 Status = Intake.Status
 OPEN = (Status.DRAFT,)
-STRUCTURED = {"height_cm", "weight_kg", "weight_stable", "medications", "allergies", "hsv_frequency",
-              "hsv_after_procedure", "expectations"}  # fmt: skip
+STRUCTURED = {
+    "height_cm",
+    "weight_kg",
+    "weight_stable",
+    "medications",
+    "allergies",
+    "hsv_frequency",
+    "hsv_after_procedure",
+    "expectations",
+}
 
 
-# Computed from the record (age) or asked as structured fields (height and weight, cold sores).
-ASKED_ELSEWHERE = frozenset(screening.COMPUTED_CODES) | {"HSV_FACE"}
 # What every questionnaire must contain before it can be sent.
 REQUIRED_FIELDS = ("medications", "allergies", "height_cm", "weight_kg", "weight_stable", "hsv_frequency")
+# Statuses of an intake that is still "in hand" for its treatment and area: a new course reuses
+# it. A not suitable or declined one stays in the way too: the patient is called, and does not
+# answer again until then. Only an expired clearance lets a new questionnaire start.
+IN_HAND = (Status.DRAFT, Status.SUBMITTED, Status.NEEDS_REVIEW, Status.NOT_SUITABLE, Status.DECLINED)
 
 
 class IntakeConflict(Conflict):
     code = "intake_conflict"
 
 
-def treatment_facts(intake: Intake) -> screening.TreatmentFacts:
-    return screening.TreatmentFacts(
-        indication=intake.treatment.indication,
-        area=intake.area.slug,
-        ingredients=frozenset(intake.treatment.ingredients.values_list("name", flat=True)),
-    )
+def intake_open(
+    *, patient: Patient, treatment: Treatment, area: Area, needed_by: datetime | None = None, by: Any = None
+) -> Intake:
+    """The questionnaire a new course needs by its first session: the one in hand for this
+    treatment and area (a clearance still valid then included), or a new draft.
 
-
-def intake_questions(intake: Intake) -> list[screening.Item]:
-    items, _ = catalogue_load()
-    return [item for item in screening.applicable_items(items, treatment_facts(intake))
-            if item.code not in ASKED_ELSEWHERE]  # fmt: skip
-
-
-def intake_open(*, patient: Patient, treatment: Treatment, area: Area) -> Intake:
-    """The patient's draft for this treatment, or a new one."""
-    intake = Intake.objects.filter(patient=patient, treatment=treatment, area=area, status=Status.DRAFT).first()
-    if intake is None:
-        intake = Intake.objects.create(patient=patient, treatment=treatment, area=area)
-        audit_record(actor=patient.user, action="intake.start", obj=intake, patient=patient)
+    Bookings calls this when a course starts; intake never reads bookings' tables."""
+    with transaction.atomic():
+        candidates = Intake.objects.select_for_update().filter(patient=patient, treatment=treatment, area=area)
+        intake = candidates.filter(status__in=IN_HAND).order_by("-created_at", "-pk").first() or (
+            candidates.filter(status=Status.CLEARED, valid_until__gte=(needed_by or timezone.now()).date())
+            .order_by("-valid_until")
+            .first()
+        )
+        if intake is None:
+            intake = Intake.objects.create(patient=patient, treatment=treatment, area=area, needed_by=needed_by)
+            audit_record(actor=by or patient.user, action="intake.start", obj=intake, patient=patient)
+        elif needed_by is not None and intake.needed_by != needed_by:
+            intake.needed_by = needed_by
+            intake.save(update_fields=["needed_by", "updated_at"])
     return intake
+
+
+def intake_needed_by_set(*, intake_id: int, needed_by: datetime | None) -> None:
+    """The first session the questionnaire is needed for moved (or went): the review queue follows."""
+    Intake.objects.filter(pk=intake_id).exclude(needed_by=needed_by).update(needed_by=needed_by)
 
 
 def intake_save_answers(*, intake: Intake, answers: Mapping[str, Any], by: Any, step: int | None = None) -> Intake:
@@ -89,61 +101,20 @@ def intake_save_answers(*, intake: Intake, answers: Mapping[str, Any], by: Any, 
         if step is not None:
             intake.step = max(intake.step, step)
         intake.save(update_fields=["answers", "step", "updated_at"])
-        audit_record(actor=by, action="intake.save", obj=intake, patient=intake.patient,
-                     details={"fields": sorted(answers)})  # fmt: skip
+        audit_record(
+            actor=by, action="intake.save", obj=intake, patient=intake.patient, details={"fields": sorted(answers)}
+        )
     return intake
 
 
 def _check_answers(intake: Intake, answers: Mapping[str, Any]) -> None:
     items, classes = catalogue_load()
     try:
-        screening.screen(answers=answers, age=30, treatment=treatment_facts(intake), catalogue=items,
-                         medication_classes=classes)  # fmt: skip
+        screening.screen(
+            answers=answers, age=30, treatment=treatment_facts(intake), catalogue=items, medication_classes=classes
+        )
     except ValueError as exc:
         raise ValidationError({"answers": str(exc)}) from exc
-
-
-def consent_record(*, intake: Intake, typed_name: str, agreed: bool, address: str | None, now: datetime) -> Consent:
-    if not agreed:
-        raise ValidationError({"agreed": "Please tick to confirm you agree."})
-    typed = " ".join(typed_name.split())
-    if typed.casefold() != intake.patient.full_name.casefold():
-        raise ValidationError({"typed_name": f"Type your full name as we hold it: {intake.patient.full_name}."})
-    text = ConsentText.objects.filter(treatment=intake.treatment).order_by("-version").first()
-    if text is None:
-        raise ValidationError(
-            {"typed_name": "There is no consent text for this treatment yet: please call the clinic."}
-        )
-    with transaction.atomic():
-        consent = Consent.objects.create(
-            patient=intake.patient, text=text, intake=intake, typed_name=typed, accepted_at=now, address=address
-        )
-        audit_record(actor=intake.patient.user, action="consent.accept", obj=consent, patient=intake.patient,
-                     details={"version": text.version})  # fmt: skip
-    return consent
-
-
-def photo_consent_set(
-    *, patient: Patient, purposes: Iterable[str], by: Any, address: str | None, now: datetime
-) -> list[PhotoConsent]:
-    """Grant exactly these purposes: new ones are granted, missing ones revoked (kept, stamped)."""
-    wanted = set(purposes)
-    valid = {choice.value for choice in PhotoConsent.Purpose}
-    if wanted - valid:
-        raise ValidationError({"purposes": f"Unknown purpose(s): {', '.join(sorted(wanted - valid))}."})
-    with transaction.atomic():
-        live = {c.purpose: c for c in PhotoConsent.objects.select_for_update().filter(patient=patient, revoked_at=None)}
-        for purpose, consent in live.items():
-            if purpose not in wanted:
-                consent.revoked_at = now
-                consent.save(update_fields=["revoked_at"])
-                audit_record(actor=by, action="photo_consent.revoke", obj=consent, patient=patient,
-                             details={"purpose": purpose})  # fmt: skip
-        for purpose in sorted(wanted - set(live)):
-            consent = PhotoConsent.objects.create(patient=patient, purpose=purpose, granted_at=now, address=address)
-            audit_record(actor=by, action="photo_consent.grant", obj=consent, patient=patient,
-                         details={"purpose": purpose})  # fmt: skip
-    return list(PhotoConsent.objects.filter(patient=patient, revoked_at=None))
 
 
 def intake_submit(*, intake: Intake, by: Any, now: datetime | None = None) -> Intake:
@@ -175,8 +146,13 @@ def intake_submit(*, intake: Intake, by: Any, now: datetime | None = None) -> In
         intake.submitted_at = now
         intake.valid_until = (now + timedelta(days=settings.validity_days)).date()
         intake.save()
-        audit_record(actor=by, action="intake.submit", obj=intake, patient=intake.patient,
-                     details={"outcome": result, "findings": [f.code for f in findings]})  # fmt: skip
+        audit_record(
+            actor=by,
+            action="intake.submit",
+            obj=intake,
+            patient=intake.patient,
+            details={"outcome": result, "findings": [f.code for f in findings]},
+        )
         _announce(intake, sessions=None, interval_days=None)
     return intake
 
@@ -185,24 +161,25 @@ def _screen(intake: Intake, answers: Mapping[str, Any], now: datetime) -> list[s
     items, classes = catalogue_load()
     try:
         return screening.screen(
-            answers=answers, age=age_on(intake.patient.date_of_birth, now.date()), treatment=treatment_facts(intake),
-            catalogue=items, medication_classes=classes,
-        )  # fmt: skip
+            answers=answers,
+            age=age_on(intake.patient.date_of_birth, now.date()),
+            treatment=treatment_facts(intake),
+            catalogue=items,
+            medication_classes=classes,
+        )
     except ValueError as exc:
         raise ValidationError({"answers": str(exc)}) from exc
 
 
 def _announce(intake: Intake, *, sessions: int | None, interval_days: int | None) -> None:
-    """Tell the rest of the clinic once the transaction has committed."""
-    pk = intake.pk
+    """Tell the rest of the clinic, inside this transaction: what bookings does about the decision
+    (link or cancel the course, write its messages) commits or rolls back with it."""
     if intake.status == Status.CLEARED:
-        transaction.on_commit(
-            lambda: intake_cleared.send(Intake, intake_id=pk, sessions=sessions, interval_days=interval_days)
-        )
+        intake_cleared.send(Intake, intake_id=intake.pk, sessions=sessions, interval_days=interval_days)
     elif intake.status == Status.DECLINED:
-        transaction.on_commit(lambda: intake_declined.send(Intake, intake_id=pk))
+        intake_declined.send(Intake, intake_id=intake.pk)
     elif intake.status == Status.NOT_SUITABLE:
-        transaction.on_commit(lambda: intake_not_suitable.send(Intake, intake_id=pk))
+        intake_not_suitable.send(Intake, intake_id=intake.pk)
 
 
 def intake_decide(
@@ -237,13 +214,23 @@ def intake_decide(
         ):
             raise ValidationError({"decision": "A finding is marked decline: decline the intake instead."})
         review = Review.objects.create(
-            intake=intake, practitioner=practitioner, decision=decision, finding_decisions=finding_decisions,
-            sessions=sessions, interval_days=interval_days, notes=notes,
-        )  # fmt: skip
+            intake=intake,
+            practitioner=practitioner,
+            decision=decision,
+            finding_decisions=finding_decisions,
+            sessions=sessions,
+            interval_days=interval_days,
+            notes=notes,
+        )
         intake.status = Status.CLEARED if decision == Review.Decision.APPROVE else Status.DECLINED
         intake.save(update_fields=["status", "updated_at"])
-        audit_record(actor=by, action=f"intake.{decision}", obj=intake, patient=intake.patient,
-                     details={"review": review.pk, "sessions": sessions, "interval_days": interval_days})  # fmt: skip
+        audit_record(
+            actor=by,
+            action=f"intake.{decision}",
+            obj=intake,
+            patient=intake.patient,
+            details={"review": review.pk, "sessions": sessions, "interval_days": interval_days},
+        )
         _announce(intake, sessions=sessions, interval_days=interval_days)
     return review
 
@@ -286,8 +273,13 @@ def health_change_record(
         if result != Status.CLEARED:
             intake.status = result
         intake.save(update_fields=["answers", "findings", "status", "updated_at"])
-        audit_record(actor=by, action="intake.recheck", obj=intake, patient=intake.patient,
-                     details={"changed": True, "outcome": result})  # fmt: skip
+        audit_record(
+            actor=by,
+            action="intake.recheck",
+            obj=intake,
+            patient=intake.patient,
+            details={"changed": True, "outcome": result},
+        )
         if intake.status == Status.NOT_SUITABLE:
             _announce(intake, sessions=None, interval_days=None)
     return intake

@@ -1,6 +1,7 @@
 """What intake tells the rest of the clinic. Bookings listens; intake never imports bookings.
 
-Each signal carries ids only (the receivers reload rows), and is sent after commit.
+Each signal carries ids only (the receivers reload rows), and is sent inside the transaction that
+decided the intake, so the receivers' writes commit or roll back with the decision.
 """
 
 from django.dispatch import Signal

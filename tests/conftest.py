@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from clinic.celery import app as celery_app
 from clinic.roles import Role, user_set_roles
+from config.celery import app as celery_app
 from tests.factories import UserFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -33,6 +33,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_dispatch_after_commit(settings):
+    # A due-now message asks for a dispatch after its commit; with Celery eager that dispatch
+    # would run inside whatever a test is doing. Tests of that path ask for `dispatch_after_commit`.
+    settings.OUTBOX_DISPATCH_AFTER_COMMIT = False
+
+
+@pytest.fixture
+def dispatch_after_commit(settings):
+    settings.OUTBOX_DISPATCH_AFTER_COMMIT = True
 
 
 @pytest.fixture(autouse=True)

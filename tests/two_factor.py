@@ -38,7 +38,7 @@ def session_pass_second_factor(client, user) -> None:
     a real confirmed device under django-otp's session key, as django_otp.login() leaves it."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from clinic.two_factor import device_remember
+    from clinic.accounts.two_factor import device_remember
 
     if not (is_staff_member(user) or user.is_staff):
         return

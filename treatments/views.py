@@ -6,6 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from treatments.models import Treatment
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    treatments = Treatment.objects.active().prefetch_related("areas")
+    return render(request, "treatments/home.html", {"treatments": treatments})
+
+
 def treatment_list(request: HttpRequest) -> HttpResponse:
     treatments = Treatment.objects.active().prefetch_related("areas")
     return render(request, "treatments/list.html", {"treatments": treatments})

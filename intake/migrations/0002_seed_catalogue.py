@@ -9,6 +9,8 @@ edit makes a new catalogue version.
 # ruff: noqa: E501
 from django.db import migrations
 
+VERSION_NOTE = "Default catalogue 2026-11"
+
 CATALOGUE = [{'code': 'PREG',
   'question': 'Are you pregnant, trying to conceive, or breastfeeding?',
   'applies_to': ['ALL'],
@@ -320,7 +322,7 @@ def seed(apps, schema_editor):
     for name, names in MEDICATION_CLASSES.items():
         MedicationClass.objects.update_or_create(name=name, defaults={"names": names})
     if not CatalogueVersion.objects.exists():
-        CatalogueVersion.objects.create(number=1, note="Default catalogue 2026-11")
+        CatalogueVersion.objects.create(number=1, note=VERSION_NOTE)
     for treatment in Treatment.objects.all():
         if not ConsentText.objects.filter(treatment=treatment).exists():
             ConsentText.objects.create(treatment=treatment, version=1, body=consent_body(treatment))

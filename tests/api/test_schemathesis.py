@@ -30,8 +30,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bookings.services import appointment_book
-from intake.services import consent_record, intake_open, intake_questions, intake_save_answers, intake_submit
+from bookings.appointments.services import appointment_book
+from intake.consent import consent_record
+from intake.selectors import intake_questions
+from intake.services import intake_open, intake_save_answers, intake_submit
 from tests.bookings.conftest import NOW
 
 pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis, pytest.mark.usefixtures("frozen_now")]
@@ -69,13 +71,26 @@ def world(clinic, reception):
     patient = clinic.patient
     booked_at = (NOW + timedelta(days=2)).replace(hour=10)
     appointment = appointment_book(
-        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=booked_at, by=patient.user, now=NOW, practitioner=clinic.practitioner,
-    )  # fmt: skip
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=booked_at,
+        by=patient.user,
+        now=NOW,
+        practitioner=clinic.practitioner,
+    )
     intake = intake_open(patient=patient, treatment=clinic.treatment, area=clinic.area)
     answers = {item.code: False for item in intake_questions(intake)}
-    answers.update(medications=["warfarin"], allergies=[], height_cm=170, weight_kg=70, weight_stable=True,
-                   hsv_frequency="never", hsv_after_procedure=False)  # fmt: skip
+    answers.update(
+        medications=["warfarin"],
+        allergies=[],
+        height_cm=170,
+        weight_kg=70,
+        weight_stable=True,
+        hsv_frequency="never",
+        hsv_after_procedure=False,
+    )
     intake_save_answers(intake=intake, answers=answers, by=patient.user)
     consent_record(intake=intake, typed_name=patient.full_name, agreed=True, address="127.0.0.1", now=NOW)
     intake_submit(intake=intake, by=patient.user, now=NOW)  # needs review: a blood thinner

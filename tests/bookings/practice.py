@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from bookings.appointments.records import session_record_save
 from bookings.models import Appointment, SessionRecord
-from bookings.records import session_record_save
 from tests.bookings.conftest import NOW
 
 YESTERDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -22,10 +22,16 @@ def appointment_at(
     # The colleague works in the second room, so their appointments may share a time.
     room = room or clinic.rooms[0 if practitioner in (None, clinic.practitioner) else 1]
     return Appointment.objects.create(
-        patient=patient or clinic.patient, practitioner=practitioner or clinic.practitioner, room=room,
-        location=clinic.location, treatment=clinic.treatment, area=clinic.area,
-        start=start, end=start + timedelta(minutes=30), **kwargs,
-    )  # fmt: skip
+        patient=patient or clinic.patient,
+        practitioner=practitioner or clinic.practitioner,
+        room=room,
+        location=clinic.location,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        start=start,
+        end=start + timedelta(minutes=30),
+        **kwargs,
+    )
 
 
 def record_data(clinic, **overrides) -> dict:

@@ -7,8 +7,8 @@ import time_machine
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment
-from bookings.services import appointment_book
 from clinic.roles import Role, user_set_roles
 from tests.bookings.conftest import NOW, make_patient
 from tests.factories import PASSWORD, LocationFactory, UserFactory
@@ -47,9 +47,15 @@ def booking(clinic, **extra):
 
 def book_for(patient, clinic, start=TOMORROW_10):
     return appointment_book(
-        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location, start=start,
-        by=patient.user, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=start,
+        by=patient.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
 
 
 def test_locations_list_their_time_zones(api, clinic):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.availability import (
+from bookings.domain.availability import (
     Interval,
     PractitionerDiary,
     RoomDiary,
@@ -510,8 +510,9 @@ def test_a_refused_start_says_why() -> None:
         busy=(Interval(at(MONDAY, 12), at(MONDAY, 13)),),
     )
     rules = Rules(granularity=minutes(15), min_notice=timedelta(hours=12), buffer=minutes(10))
-    ask = dict(duration=minutes(30), practitioner=diary, rooms=[RoomDiary(10)], tz=ZONE_UTC, rules=rules,
-               now=at(MONDAY, 0))  # fmt: skip
+    ask = dict(
+        duration=minutes(30), practitioner=diary, rooms=[RoomDiary(10)], tz=ZONE_UTC, rules=rules, now=at(MONDAY, 0)
+    )
 
     def why(*moment, **extra):
         return slot_refusal(slot_start=at(*moment), **{**ask, **extra})

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from bookings.flow import SESSION_KEY
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, Course
-from bookings.services import appointment_book
+from bookings.web.public.flow import SESSION_KEY
 from clinic.models import Patient
 from tests.bookings.conftest import NOW, make_patient
 from tests.factories import PASSWORD
@@ -79,9 +79,15 @@ def test_the_day_step_links_only_days_with_free_times(client, clinic):
 
 def test_the_time_step_lists_the_free_times_of_the_day(client, clinic):
     appointment_book(
-        patient=make_patient(), treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=START, by=None, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=make_patient(),
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=START,
+        by=None,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
     html = page(client.get(step_url(clinic, date="2026-12-02")))
     assert ">09:00<" in html and ">10:45<" in html
     assert ">10:00<" not in html and ">10:15<" not in html
@@ -205,8 +211,15 @@ def test_a_signed_in_patient_confirms_details_and_reviews_the_booking(client, cl
     clinic.patient.refresh_from_db()
     assert clinic.patient.first_name == "Ada"
     html = page(client.get("/booking/review/"))
-    for text in ("Wednesday 2 December 2026", "10:00", clinic.practitioner.display_name, clinic.location.name,
-                 "60 minutes, including 30 minutes for numbing cream", "Cancellation policy", "24 hours"):  # fmt: skip
+    for text in (
+        "Wednesday 2 December 2026",
+        "10:00",
+        clinic.practitioner.display_name,
+        clinic.location.name,
+        "60 minutes, including 30 minutes for numbing cream",
+        "Cancellation policy",
+        "24 hours",
+    ):
         assert text in html
 
 
@@ -235,9 +248,15 @@ def test_a_slot_taken_while_reviewing_shows_a_plain_message_and_alternatives(cli
     client.force_login(clinic.patient.user)
     hold(client, clinic)
     appointment_book(
-        patient=make_patient(), treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=START, by=None, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=make_patient(),
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=START,
+        by=None,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
     response = client.post("/booking/review/", {"accept_policy": "on"})
     assert response.status_code == 200
     html = page(response)

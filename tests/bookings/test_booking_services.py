@@ -5,17 +5,15 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from bookings.models import Appointment, BookingRules, TimeOff
-from bookings.services import (
+from bookings.appointments.errors import InvalidTransition, SlotUnavailable, TooLateToChange
+from bookings.appointments.services import (
     TRANSITIONS,
-    InvalidTransition,
-    SlotUnavailable,
-    TooLateToChange,
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
     appointment_set_status,
 )
+from bookings.models import Appointment, BookingRules, TimeOff
 from clinic.models import AuditEvent
 from tests.bookings.conftest import NOW, make_patient
 
@@ -103,9 +101,14 @@ def test_it_names_the_field_of_a_bad_request(clinic):
     other_area = clinic.treatment.__class__.objects.get(indication="FAT").areas.first()
     with pytest.raises(ValidationError) as caught:
         appointment_book(
-            patient=clinic.patient, treatment=clinic.treatment, area=other_area, location=clinic.location,
-            start=tomorrow(10).replace(tzinfo=None), by=clinic.patient.user, now=NOW,
-        )  # fmt: skip
+            patient=clinic.patient,
+            treatment=clinic.treatment,
+            area=other_area,
+            location=clinic.location,
+            start=tomorrow(10).replace(tzinfo=None),
+            by=clinic.patient.user,
+            now=NOW,
+        )
     assert set(caught.value.message_dict) == {"area", "start"}
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from bookings.day_list import csv_safe
 from bookings.models import Appointment, Course
+from bookings.web.reception.day_list import csv_safe
 from clinic.models import AuditEvent
 from clinic.roles import Role, user_set_roles
 from intake.models import Intake
@@ -21,9 +21,19 @@ from tests.factories import LocationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 HEADER = [
-    "time", "end", "practitioner", "room", "patient", "date of birth", "phone", "treatment", "area",
-    "session", "status", "intake status",
-]  # fmt: skip
+    "time",
+    "end",
+    "practitioner",
+    "room",
+    "patient",
+    "date of birth",
+    "phone",
+    "treatment",
+    "area",
+    "session",
+    "status",
+    "intake status",
+]
 
 
 @pytest.fixture
@@ -42,16 +52,32 @@ def rows_of(response) -> list[list[str]]:
 
 def test_the_csv_lists_the_days_appointments_in_time_order(signed_in, clinic):
     course = Course.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-        location=clinic.location, sessions_planned=6, interval_days=14,
-    )  # fmt: skip
-    Intake.objects.create(patient=clinic.patient, treatment=clinic.treatment, area=clinic.area,
-                          status=Intake.Status.CLEARED, answers={"medications": "Isotretinoin 20mg"})  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        sessions_planned=6,
+        interval_days=14,
+    )
+    Intake.objects.create(
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        status=Intake.Status.CLEARED,
+        answers={"medications": "Isotretinoin 20mg"},
+    )
     later = make_patient(first_name="Later", last_name="Patient", date_of_birth=date(1990, 5, 6), phone="07700 900123")
-    book(clinic, datetime(2026, 7, 15, 13, 0, tzinfo=UTC), patient=later, practitioner=clinic.other,
-         room=clinic.rooms[1])  # fmt: skip
-    book(clinic, datetime(2026, 7, 15, 9, 0, tzinfo=UTC), course=course, session_number=2,
-         status=Appointment.Status.ARRIVED)  # fmt: skip
+    book(
+        clinic, datetime(2026, 7, 15, 13, 0, tzinfo=UTC), patient=later, practitioner=clinic.other, room=clinic.rooms[1]
+    )
+    book(
+        clinic,
+        datetime(2026, 7, 15, 9, 0, tzinfo=UTC),
+        course=course,
+        session_number=2,
+        status=Appointment.Status.ARRIVED,
+    )
     book(clinic, datetime(2026, 7, 16, 9, 0, tzinfo=UTC))  # the next day
     response = download(signed_in, clinic, date="2026-07-15")
     assert response.status_code == 200
@@ -61,21 +87,44 @@ def test_the_csv_lists_the_days_appointments_in_time_order(signed_in, clinic):
     assert rows[0] == HEADER
     patient = clinic.patient
     assert rows[1] == [
-        "10:00", "10:30", clinic.practitioner.display_name, "Room 1", patient.full_name,
-        patient.date_of_birth.isoformat(), patient.phone, clinic.treatment.name, clinic.area.name,
-        "session 2 of 6", "Arrived", "cleared",
-    ]  # fmt: skip  (10:00 BST)
+        "10:00",
+        "10:30",
+        clinic.practitioner.display_name,
+        "Room 1",
+        patient.full_name,
+        patient.date_of_birth.isoformat(),
+        patient.phone,
+        clinic.treatment.name,
+        clinic.area.name,
+        "session 2 of 6",
+        "Arrived",
+        "cleared",
+    ]  # 10:00 BST
     assert rows[2] == [
-        "14:00", "14:30", clinic.other.display_name, "Room 2", "Later Patient", "1990-05-06", "07700 900123",
-        clinic.treatment.name, clinic.area.name, "", "Booked", "not started",
-    ]  # fmt: skip
+        "14:00",
+        "14:30",
+        clinic.other.display_name,
+        "Room 2",
+        "Later Patient",
+        "1990-05-06",
+        "07700 900123",
+        clinic.treatment.name,
+        clinic.area.name,
+        "",
+        "Booked",
+        "not started",
+    ]
     assert len(rows) == 3
     assert "Isotretinoin" not in response.content.decode()
 
 
 def test_the_csv_leaves_cancelled_appointments_off(signed_in, clinic):
-    book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), status=Appointment.Status.CANCELLED,
-         patient=make_patient(first_name="Cancelled", last_name="Person"))  # fmt: skip
+    book(
+        clinic,
+        datetime(2026, 12, 2, 11, 0, tzinfo=UTC),
+        status=Appointment.Status.CANCELLED,
+        patient=make_patient(first_name="Cancelled", last_name="Person"),
+    )
     book(clinic, datetime(2026, 12, 2, 12, 0, tzinfo=UTC), status=Appointment.Status.NO_SHOW)
     rows = rows_of(download(signed_in, clinic, date="2026-12-02"))
     assert len(rows) == 2 and rows[1][10] == "No-show"
@@ -85,7 +134,7 @@ def test_the_csv_leaves_cancelled_appointments_off(signed_in, clinic):
 @pytest.mark.parametrize(
     ("value", "safe"),
     [
-        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
         ("+44 7700 900000", "+44 7700 900000"),  # a phone number stays dialable
         ("+44 7700 900000+cmd|' /C calc'!A0", "'+44 7700 900000+cmd|' /C calc'!A0"),
         ("-2+3", "'-2+3"),
@@ -118,8 +167,12 @@ def test_each_download_is_audited_with_the_date(signed_in, clinic, reception):
 
 def test_the_print_page_has_the_same_columns_and_a_print_stylesheet(signed_in, clinic):
     book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), room=clinic.rooms[1])
-    book(clinic, datetime(2026, 12, 2, 12, 0, tzinfo=UTC), status=Appointment.Status.CANCELLED,
-         patient=make_patient(first_name="Cancelled", last_name="Person"))  # fmt: skip
+    book(
+        clinic,
+        datetime(2026, 12, 2, 12, 0, tzinfo=UTC),
+        status=Appointment.Status.CANCELLED,
+        patient=make_patient(first_name="Cancelled", last_name="Person"),
+    )
     response = signed_in.get(reverse("diary-day-print", args=[clinic.location.slug]), {"date": "2026-12-02"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -162,16 +215,20 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, clinic, name):
 
 
 @pytest.mark.parametrize("count", [10, 30])
-def test_the_csv_query_count_does_not_grow_with_appointments(
-    signed_in, clinic, django_assert_max_num_queries, count
-):
+def test_the_csv_query_count_does_not_grow_with_appointments(signed_in, clinic, django_assert_max_num_queries, count):
     for n in range(count):
         patient = make_patient()
-        Intake.objects.create(patient=patient, treatment=clinic.treatment, area=clinic.area,
-                              status=Intake.Status.SUBMITTED)  # fmt: skip
-        book(clinic, datetime(2026, 12, 2, 9, 0, tzinfo=UTC) + timedelta(minutes=15 * (n // 2)), minutes=15,
-             practitioner=[clinic.practitioner, clinic.other][n % 2], room=clinic.rooms[n % 2],
-             patient=patient)  # fmt: skip
+        Intake.objects.create(
+            patient=patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.SUBMITTED
+        )
+        book(
+            clinic,
+            datetime(2026, 12, 2, 9, 0, tzinfo=UTC) + timedelta(minutes=15 * (n // 2)),
+            minutes=15,
+            practitioner=[clinic.practitioner, clinic.other][n % 2],
+            room=clinic.rooms[n % 2],
+            patient=patient,
+        )
     with django_assert_max_num_queries(10):  # location, 2 for the list, audit row; sign-in and session 6
         response = download(signed_in, clinic, date="2026-12-02")
     rows = rows_of(response)

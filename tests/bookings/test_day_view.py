@@ -23,10 +23,16 @@ SUMMER_DAY = date(2026, 7, 15)  # a Wednesday, BST (UTC+1)
 
 def book(clinic, start: datetime, *, practitioner=None, room=None, patient=None, minutes=30, **kwargs) -> Appointment:
     return Appointment.objects.create(
-        patient=patient or clinic.patient, practitioner=practitioner or clinic.practitioner,
-        room=room or clinic.rooms[0], location=clinic.location, treatment=clinic.treatment, area=clinic.area,
-        start=start, end=start + timedelta(minutes=minutes), **kwargs,
-    )  # fmt: skip
+        patient=patient or clinic.patient,
+        practitioner=practitioner or clinic.practitioner,
+        room=room or clinic.rooms[0],
+        location=clinic.location,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        **kwargs,
+    )
 
 
 def url(clinic, **params) -> str:
@@ -94,9 +100,14 @@ def test_without_working_hours_the_grid_is_eight_to_six(signed_in, clinic):
 
 def test_shows_session_k_of_n_for_a_course(signed_in, clinic):
     course = Course.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-        location=clinic.location, sessions_planned=6, interval_days=14,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        sessions_planned=6,
+        interval_days=14,
+    )
     book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), course=course, session_number=2)
     assert "session 2 of 6" in get(signed_in, clinic, date="2026-12-02").content.decode()
 
@@ -121,8 +132,9 @@ def test_status_and_treatment_are_in_words(signed_in, clinic):
 )
 def test_the_intake_badge_shows_the_latest_intakes_status_in_words(signed_in, clinic, statuses, words):
     for n, status in enumerate(statuses):
-        intake = Intake.objects.create(patient=clinic.patient, treatment=clinic.treatment, area=clinic.area,
-                                       status=status)  # fmt: skip
+        intake = Intake.objects.create(
+            patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, status=status
+        )
         Intake.objects.filter(pk=intake.pk).update(created_at=NOW + timedelta(minutes=n))
     book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC))
     assert f"Intake: {words}<" in get(signed_in, clinic, date="2026-12-02").content.decode()
@@ -130,10 +142,13 @@ def test_the_intake_badge_shows_the_latest_intakes_status_in_words(signed_in, cl
 
 def test_the_page_never_shows_intake_answers(signed_in, clinic):
     Intake.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.NEEDS_REVIEW,
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        status=Intake.Status.NEEDS_REVIEW,
         answers={"medications": "Isotretinoin 20mg", "allergies": "Lidocaine"},
         snapshot={"answers": {"medications": "Isotretinoin 20mg"}},
-    )  # fmt: skip
+    )
     book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC))
     html = get(signed_in, clinic, date="2026-12-02").content.decode()
     assert "Intake: needs review" in html
@@ -141,8 +156,12 @@ def test_the_page_never_shows_intake_answers(signed_in, clinic):
 
 
 def test_time_off_and_breaks_are_labelled_in_words(signed_in, clinic):
-    TimeOff.objects.create(practitioner=clinic.other, start=datetime(2026, 12, 2, 13, 0, tzinfo=UTC),
-                           end=datetime(2026, 12, 2, 15, 0, tzinfo=UTC), reason="Training")  # fmt: skip
+    TimeOff.objects.create(
+        practitioner=clinic.other,
+        start=datetime(2026, 12, 2, 13, 0, tzinfo=UTC),
+        end=datetime(2026, 12, 2, 15, 0, tzinfo=UTC),
+        reason="Training",
+    )
     response = get(signed_in, clinic, date="2026-12-02")
     html = response.content.decode()
     assert "Off: Training" in html
@@ -152,8 +171,9 @@ def test_time_off_and_breaks_are_labelled_in_words(signed_in, clinic):
 
 @pytest.mark.parametrize("view", ["", "rooms"])
 def test_a_closed_day_is_closed_in_every_column_with_nothing_to_book(signed_in, clinic, view):
-    LocationClosure.objects.create(location=clinic.location, first_day=date(2026, 12, 24),
-                                   last_day=date(2026, 12, 26), reason="Christmas")  # fmt: skip
+    LocationClosure.objects.create(
+        location=clinic.location, first_day=date(2026, 12, 24), last_day=date(2026, 12, 26), reason="Christmas"
+    )
     response = get(signed_in, clinic, date="2026-12-25", view=view)
     cells = [cell for row in response.context["rows"] for cell in row["cells"]]
     assert cells and all(cell.kind == "closed" and cell.label == "Closed: Christmas" for cell in cells)
@@ -162,8 +182,12 @@ def test_a_closed_day_is_closed_in_every_column_with_nothing_to_book(signed_in, 
 
 
 def test_cancelled_appointments_are_left_off(signed_in, clinic):
-    book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), status=Appointment.Status.CANCELLED,
-         patient=make_patient(first_name="Cancelled", last_name="Person"))  # fmt: skip
+    book(
+        clinic,
+        datetime(2026, 12, 2, 11, 0, tzinfo=UTC),
+        status=Appointment.Status.CANCELLED,
+        patient=make_patient(first_name="Cancelled", last_name="Person"),
+    )
     assert "Cancelled Person" not in get(signed_in, clinic, date="2026-12-02").content.decode()
 
 
@@ -250,14 +274,28 @@ def fill_day(clinic, count: int) -> None:
     for n in range(count):
         patient = make_patient()
         course = Course.objects.create(
-            patient=patient, treatment=clinic.treatment, area=clinic.area, practitioner=practitioners[n % 3],
-            location=clinic.location, sessions_planned=4, interval_days=14,
-        )  # fmt: skip
-        Intake.objects.create(patient=patient, treatment=clinic.treatment, area=clinic.area,
-                              status=Intake.Status.CLEARED)  # fmt: skip
+            patient=patient,
+            treatment=clinic.treatment,
+            area=clinic.area,
+            practitioner=practitioners[n % 3],
+            location=clinic.location,
+            sessions_planned=4,
+            interval_days=14,
+        )
+        Intake.objects.create(
+            patient=patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.CLEARED
+        )
         start = datetime(2026, 12, 2, 9, 0, tzinfo=UTC) + timedelta(minutes=15 * (n // 3))
-        book(clinic, start, practitioner=practitioners[n % 3], room=rooms[n % 3], patient=patient, minutes=15,
-             course=course, session_number=1)  # fmt: skip
+        book(
+            clinic,
+            start,
+            practitioner=practitioners[n % 3],
+            room=rooms[n % 3],
+            patient=patient,
+            minutes=15,
+            course=course,
+            session_number=1,
+        )
 
 
 @pytest.mark.parametrize("count", [30, 60])

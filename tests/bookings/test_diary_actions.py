@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment
-from bookings.services import appointment_book
 from clinic.models import AuditEvent, Patient
 from clinic.roles import Role, user_set_roles
 from tests.bookings.conftest import make_patient
@@ -26,9 +26,14 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 def book(clinic, start: datetime, *, practitioner=None, patient=None) -> Appointment:
     return appointment_book(
-        patient=patient or clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=start, by=clinic.patient.user, practitioner=practitioner or clinic.practitioner,
-    )  # fmt: skip
+        patient=patient or clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=start,
+        by=clinic.patient.user,
+        practitioner=practitioner or clinic.practitioner,
+    )
 
 
 @pytest.fixture
@@ -43,9 +48,14 @@ def book_url(clinic) -> str:
 
 def booking_data(clinic, *, patient, hour=10, minute=0, **extra) -> dict:
     return {
-        "patient": patient, "treatment": clinic.treatment.pk, "area": clinic.area.pk,
-        "practitioner": clinic.practitioner.pk, "date": DAY.isoformat(), "time": f"{hour:02d}:{minute:02d}", **extra,
-    }  # fmt: skip
+        "patient": patient,
+        "treatment": clinic.treatment.pk,
+        "area": clinic.area.pk,
+        "practitioner": clinic.practitioner.pk,
+        "date": DAY.isoformat(),
+        "time": f"{hour:02d}:{minute:02d}",
+        **extra,
+    }
 
 
 # --- booking a free cell -------------------------------------------------------------------------
@@ -55,8 +65,9 @@ def test_a_free_cell_links_to_the_booking_form_prefilled(signed_in, clinic):
     html = signed_in.get(reverse("diary-day", args=[clinic.location.slug]), {"date": DAY.isoformat()}).content.decode()
     link = f"{book_url(clinic)}?practitioner={clinic.practitioner.pk}&amp;date=2026-12-03&amp;time=10:00"
     assert link in html
-    response = signed_in.get(book_url(clinic), {"practitioner": clinic.practitioner.pk, "date": "2026-12-03",
-                                                "time": "10:00"})  # fmt: skip
+    response = signed_in.get(
+        book_url(clinic), {"practitioner": clinic.practitioner.pk, "date": "2026-12-03", "time": "10:00"}
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert form["practitioner"].value() == clinic.practitioner.pk
@@ -70,15 +81,18 @@ def test_it_books_an_existing_patient_into_a_free_cell(signed_in, clinic, recept
     assert response.url == f"{reverse('diary-day', args=[clinic.location.slug])}?date=2026-12-03"
     appointment = Appointment.objects.get()
     assert (appointment.patient, appointment.start, appointment.practitioner) == (
-        clinic.patient, at(10), clinic.practitioner
-    )  # fmt: skip
+        clinic.patient,
+        at(10),
+        clinic.practitioner,
+    )
     assert appointment.created_by == reception and not appointment.is_override
     assert "Booked" in signed_in.get(response.url).content.decode()
 
 
 def test_it_books_a_new_walk_in_patient_without_an_online_account(signed_in, clinic):
-    data = booking_data(clinic, patient="new", first_name="Wanda", last_name="Walkin", date_of_birth="1980-02-03",
-                        phone="07700 900777")  # fmt: skip
+    data = booking_data(
+        clinic, patient="new", first_name="Wanda", last_name="Walkin", date_of_birth="1980-02-03", phone="07700 900777"
+    )
     assert signed_in.post(book_url(clinic), data).status_code == 302
     patient = Patient.objects.get(last_name="Walkin")
     assert patient.user is None and patient.phone == "07700 900777"
@@ -96,8 +110,14 @@ def test_a_new_patient_needs_a_name_a_birth_date_and_a_contact(signed_in, clinic
 
 def test_it_warns_about_a_likely_duplicate_and_books_once_confirmed(signed_in, clinic):
     existing = clinic.patient
-    data = booking_data(clinic, patient="new", first_name=existing.first_name.upper(), last_name=existing.last_name,
-                        date_of_birth=existing.date_of_birth.isoformat(), phone="07700 900111")  # fmt: skip
+    data = booking_data(
+        clinic,
+        patient="new",
+        first_name=existing.first_name.upper(),
+        last_name=existing.last_name,
+        date_of_birth=existing.date_of_birth.isoformat(),
+        phone="07700 900111",
+    )
     response = signed_in.post(book_url(clinic), data)
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
@@ -151,8 +171,9 @@ def test_overbooking_with_a_reason_books_and_is_audited(signed_in, clinic, recep
 
 def test_overbooking_cannot_put_a_patient_in_two_places_at_once(signed_in, clinic):
     book(clinic, at(10))  # clinic.patient with the practitioner
-    data = booking_data(clinic, patient=clinic.patient.pk, practitioner=clinic.other.pk, override="on",
-                        override_reason="Squeeze in")  # fmt: skip
+    data = booking_data(
+        clinic, patient=clinic.patient.pk, practitioner=clinic.other.pk, override="on", override_reason="Squeeze in"
+    )
     response = signed_in.post(book_url(clinic), data)
     errors = str(response.context["form"].non_field_errors())
     assert "already has an appointment from 10:00 to 10:30" in errors and "Choose another time." in errors
@@ -191,10 +212,20 @@ def test_the_booking_form_asks_the_area_of_the_treatment(signed_in, clinic):
 @pytest.fixture
 def patients(clinic):
     return {
-        "ada": make_patient(first_name="Ada", last_name="Lovelace", date_of_birth=date(1985, 12, 10),
-                            email="ada@example.org", phone="07700 900555"),  # fmt: skip
-        "alan": make_patient(first_name="Alan", last_name="Turing", date_of_birth=date(1972, 6, 23),
-                             email="alan@example.net", phone="+44 7700 900999"),  # fmt: skip
+        "ada": make_patient(
+            first_name="Ada",
+            last_name="Lovelace",
+            date_of_birth=date(1985, 12, 10),
+            email="ada@example.org",
+            phone="07700 900555",
+        ),
+        "alan": make_patient(
+            first_name="Alan",
+            last_name="Turing",
+            date_of_birth=date(1972, 6, 23),
+            email="alan@example.net",
+            phone="+44 7700 900999",
+        ),
     }
 
 
@@ -274,8 +305,9 @@ def test_the_move_page_lists_free_target_slots_of_the_same_length(signed_in, cli
 
 def test_it_moves_an_appointment_to_a_free_slot(signed_in, clinic):
     appointment = book(clinic, at(10))
-    response = signed_in.post(move_url(appointment), {"date": "2026-12-03", "time": "14:00",
-                                                      "practitioner": clinic.other.pk})  # fmt: skip
+    response = signed_in.post(
+        move_url(appointment), {"date": "2026-12-03", "time": "14:00", "practitioner": clinic.other.pk}
+    )
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert (appointment.start, appointment.end, appointment.practitioner) == (at(14), at(14, 30), clinic.other)
@@ -379,8 +411,13 @@ def test_an_unknown_status_is_refused(signed_in, clinic):
 def test_the_panel_shows_the_intake_status_never_its_answers(signed_in, clinic):
     from intake.models import Intake
 
-    Intake.objects.create(patient=clinic.patient, treatment=clinic.treatment, area=clinic.area,
-                          status=Intake.Status.NEEDS_REVIEW, answers={"medications": "Isotretinoin 20mg"})  # fmt: skip
+    Intake.objects.create(
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        status=Intake.Status.NEEDS_REVIEW,
+        answers={"medications": "Isotretinoin 20mg"},
+    )
     appointment = book(clinic, at(10))
     html = signed_in.get(reverse("diary-appointment", args=[appointment.pk])).content.decode()
     assert "needs review" in html and "Isotretinoin" not in html
@@ -432,8 +469,12 @@ def test_the_panel_and_the_booking_form_use_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         assert signed_in.get(reverse("diary-appointment", args=[appointment.pk])).status_code == 200
     with django_assert_max_num_queries(14):
-        assert signed_in.get(book_url(clinic), {"practitioner": clinic.practitioner.pk, "date": "2026-12-03",
-                                                "time": "10:00"}).status_code == 200  # fmt: skip
+        assert (
+            signed_in.get(
+                book_url(clinic), {"practitioner": clinic.practitioner.pk, "date": "2026-12-03", "time": "10:00"}
+            ).status_code
+            == 200
+        )
     with django_assert_max_num_queries(16):
         assert signed_in.get(move_url(appointment)).status_code == 200
     for _ in range(5):

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bookings.diary import availability_search
+from bookings.appointments.services import appointment_book
+from bookings.diary.loading import availability_search
 from bookings.models import BookingRules, LocationClosure, TimeOff
-from bookings.services import appointment_book
 from tests.bookings.conftest import NOW, make_patient, make_practitioner
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def run_search(clinic, days: int, **kwargs):
     return availability_search(
-        treatment=clinic.treatment, area=clinic.area, location=clinic.location, first_day=date(2026, 12, 2),
-        last_day=date(2026, 12, 2) + timedelta(days=days - 1), now=NOW, **kwargs,
-    )  # fmt: skip
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        first_day=date(2026, 12, 2),
+        last_day=date(2026, 12, 2) + timedelta(days=days - 1),
+        now=NOW,
+        **kwargs,
+    )
 
 
 def test_search_queries_do_not_grow_with_practitioners_or_days(clinic, django_assert_max_num_queries):
@@ -30,9 +35,15 @@ def test_search_queries_do_not_grow_with_practitioners_or_days(clinic, django_as
         make_practitioner(clinic.location, clinic.treatment)
     for day in range(1, 20):
         appointment_book(
-            patient=make_patient(), treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-            start=(NOW + timedelta(days=day)).replace(hour=11), by=None, practitioner=clinic.other, now=NOW,
-        )  # fmt: skip
+            patient=make_patient(),
+            treatment=clinic.treatment,
+            area=clinic.area,
+            location=clinic.location,
+            start=(NOW + timedelta(days=day)).replace(hour=11),
+            by=None,
+            practitioner=clinic.other,
+            now=NOW,
+        )
     with django_assert_max_num_queries(4):
         large = run_search(clinic, 28)
     with django_assert_max_num_queries(4):
@@ -59,11 +70,13 @@ def test_a_closure_day_offers_nothing(clinic):
 )
 def test_nine_oclock_local_is_the_first_slot_on_both_sides_of_a_dst_change(clinic, first_day, utc_hour):
     slots = availability_search(
-        treatment=clinic.treatment, area=clinic.area, location=clinic.location, first_day=first_day,
-        last_day=first_day, now=datetime(2026, 3, 1, tzinfo=UTC) if first_day.month == 3 else datetime(
-            2026, 10, 1, tzinfo=UTC
-        ),
-    )  # fmt: skip
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        first_day=first_day,
+        last_day=first_day,
+        now=datetime(2026, 3, 1, tzinfo=UTC) if first_day.month == 3 else datetime(2026, 10, 1, tzinfo=UTC),
+    )
     assert slots[0].start.hour == utc_hour
     assert slots[0].start.astimezone(clinic.location.zone).time() == time(9)
     assert slots[-1].end.astimezone(clinic.location.zone).time() == time(17)

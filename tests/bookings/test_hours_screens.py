@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from bookings.diary import availability_search
-from bookings.hours import Block, NonexistentLocalTime, local_instant, time_off_add, working_hours_replace
+from bookings.appointments.services import appointment_book
+from bookings.diary.hours import Block, NonexistentLocalTime, local_instant, time_off_add, working_hours_replace
+from bookings.diary.loading import availability_search
 from bookings.models import Appointment, TimeOff, WorkingHours
-from bookings.services import appointment_book
 from clinic.models import AuditEvent
 from tests.bookings.conftest import NOW
 from tests.factories import LocationFactory
@@ -54,19 +54,29 @@ def wednesday_starts(clinic) -> list[str]:
     response = APIClient().get(
         "/api/availability/",
         {
-            "treatment": clinic.treatment.slug, "area": clinic.area.slug, "location": clinic.location.slug,
-            "start": "2026-12-02", "end": "2026-12-02", "practitioner": clinic.practitioner.pk,
+            "treatment": clinic.treatment.slug,
+            "area": clinic.area.slug,
+            "location": clinic.location.slug,
+            "start": "2026-12-02",
+            "end": "2026-12-02",
+            "practitioner": clinic.practitioner.pk,
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     return [slot["start"][11:16] for slot in response.json()["slots"]]
 
 
 def book(clinic, start: datetime) -> Appointment:
     return appointment_book(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location, start=start,
-        by=clinic.practitioner.user, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=start,
+        by=clinic.practitioner.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
 
 
 def time_off_post(clinic, **fields) -> dict[str, str]:
@@ -153,9 +163,12 @@ def test_it_refuses_hours_that_clash_with_another_location(client, clinic):
     # The service refuses too (a request racing another edit gets here past the form).
     with pytest.raises(ValidationError, match="overlaps the hours at"):
         working_hours_replace(
-            practitioner=clinic.practitioner, location=elsewhere, blocks=[Block(0, time(16), time(19))],
-            by=clinic.practitioner.user, now=NOW,
-        )  # fmt: skip
+            practitioner=clinic.practitioner,
+            location=elsewhere,
+            blocks=[Block(0, time(16), time(19))],
+            by=clinic.practitioner.user,
+            now=NOW,
+        )
     ok = client.post(edit_url(clinic.practitioner, elsewhere), week_post({0: [("17:00", "19:00")]}))
     assert ok.status_code == 302 and hours_of(clinic.practitioner, elsewhere, 0) == [(time(17), time(19))]
 
@@ -187,9 +200,12 @@ def test_new_hours_keep_booked_appointments_and_list_them(client, clinic):
     assert AuditEvent.objects.get(action="working_hours.replace").details["booked_outside"] == [late.pk]
     # The service returns them as well.
     outside = working_hours_replace(
-        practitioner=clinic.practitioner, location=clinic.location, blocks=[Block(2, time(11), time(12))],
-        by=clinic.practitioner.user, now=NOW,
-    )  # fmt: skip
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        blocks=[Block(2, time(11), time(12))],
+        by=clinic.practitioner.user,
+        now=NOW,
+    )
     assert outside == [early, late]
 
 
@@ -221,27 +237,38 @@ def test_whole_day_time_off_takes_the_day_out_of_availability(client, clinic):
     assert client.post(f"/staff/hours/{clinic.practitioner.pk}/time-off/", data).status_code == 302
     assert wednesday_starts(clinic) == []
     thursday = availability_search(
-        treatment=clinic.treatment, area=clinic.area, location=clinic.location, first_day=date(2026, 12, 3),
-        last_day=date(2026, 12, 3), now=NOW, practitioner_id=clinic.practitioner.pk,
-    )  # fmt: skip
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        first_day=date(2026, 12, 3),
+        last_day=date(2026, 12, 3),
+        now=NOW,
+        practitioner_id=clinic.practitioner.pk,
+    )
     assert thursday[0].start == utc(2026, 12, 3, 9)
 
 
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"first_day": "2027-03-28", "start_time": "01:30", "last_day": "2027-03-28", "end_time": "05:00"},
-         "01:30 on 28 March 2027 does not exist in Europe/London"),
-        ({"first_day": "2026-12-03", "start_time": "14:00", "last_day": "2026-12-03", "end_time": "10:00"},
-         "Time off must end after it starts."),
+        (
+            {"first_day": "2027-03-28", "start_time": "01:30", "last_day": "2027-03-28", "end_time": "05:00"},
+            "01:30 on 28 March 2027 does not exist in Europe/London",
+        ),
+        (
+            {"first_day": "2026-12-03", "start_time": "14:00", "last_day": "2026-12-03", "end_time": "10:00"},
+            "Time off must end after it starts.",
+        ),
         ({"first_day": "2026-12-03", "start_time": "14:00", "last_day": "2026-12-03"}, "Give a time, or tick whole"),
         ({"whole_days": "on", "first_day": "2026-12-04", "last_day": "2026-12-03"}, "cannot be before the first day"),
-        ({"first_day": "2026-11-30", "start_time": "09:00", "last_day": "2026-11-30", "end_time": "10:00"},
-         "already over"),
+        (
+            {"first_day": "2026-11-30", "start_time": "09:00", "last_day": "2026-11-30", "end_time": "10:00"},
+            "already over",
+        ),
         ({"whole_days": "on", "first_day": "9999-12-31", "last_day": "9999-12-31"}, "Choose a day from"),
         ({"first_day": "yesterday", "last_day": "2026-12-03"}, "Enter a valid date."),
     ],
-)  # fmt: skip
+)
 def test_bad_time_off_is_explained_not_saved(client, clinic, fields, message):
     client.force_login(clinic.practitioner.user)
     response = client.post(f"/staff/hours/{clinic.practitioner.pk}/time-off/", time_off_post(clinic, **fields))
@@ -268,17 +295,25 @@ def test_time_off_over_a_booking_keeps_it_and_lists_it(client, clinic):
     assert "1 booked appointment is now outside working time" in response.text
     assert "Wed 2 Dec 2026 11:00" in response.text and clinic.patient.full_name in response.text
     added = time_off_add(
-        practitioner=clinic.practitioner, start=utc(2026, 12, 2, 11, 15), end=utc(2026, 12, 2, 12), reason="",
-        by=clinic.practitioner.user, now=NOW,
-    )  # fmt: skip
+        practitioner=clinic.practitioner,
+        start=utc(2026, 12, 2, 11, 15),
+        end=utc(2026, 12, 2, 12),
+        reason="",
+        by=clinic.practitioner.user,
+        now=NOW,
+    )
     assert added.affected == [booked]
 
 
 def test_a_practitioner_removes_upcoming_time_off(client, clinic):
     added = time_off_add(
-        practitioner=clinic.practitioner, start=utc(2026, 12, 2, 0), end=utc(2026, 12, 3, 0), reason="Course",
-        by=clinic.practitioner.user, now=NOW,
-    )  # fmt: skip
+        practitioner=clinic.practitioner,
+        start=utc(2026, 12, 2, 0),
+        end=utc(2026, 12, 3, 0),
+        reason="Course",
+        by=clinic.practitioner.user,
+        now=NOW,
+    )
     past = TimeOff.objects.create(practitioner=clinic.practitioner, start=utc(2026, 11, 1), end=utc(2026, 11, 2))
     client.force_login(clinic.practitioner.user)
     assert wednesday_starts(clinic) == []

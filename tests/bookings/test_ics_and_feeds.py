@@ -8,10 +8,10 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from bookings.feeds import calendar_feed_create, calendar_feed_revoke
-from bookings.ics import appointments_ics
+from bookings.appointments.services import appointment_book
+from bookings.messages.feeds import calendar_feed_create, calendar_feed_revoke
+from bookings.messages.ics import appointments_ics
 from bookings.models import Appointment, CalendarFeed, Course
-from bookings.services import appointment_book
 from clinic.models import AuditEvent
 from tests.bookings.conftest import NOW, make_patient
 
@@ -24,17 +24,29 @@ TOMORROW_10 = (NOW + timedelta(days=1)).replace(hour=10)
 def book(clinic, start=TOMORROW_10, *, patient=None, practitioner=None) -> Appointment:
     patient = patient or clinic.patient
     return appointment_book(
-        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location, start=start,
-        by=patient.user, practitioner=practitioner or clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=start,
+        by=patient.user,
+        practitioner=practitioner or clinic.practitioner,
+        now=NOW,
+    )
 
 
 def create_directly(clinic, start: datetime, **extra) -> Appointment:
     return Appointment.objects.create(
-        patient=extra.pop("patient", clinic.patient), practitioner=clinic.practitioner, room=clinic.rooms[0],
-        location=clinic.location, treatment=clinic.treatment, area=clinic.area, start=start,
-        end=start + timedelta(minutes=30), **extra,
-    )  # fmt: skip
+        patient=extra.pop("patient", clinic.patient),
+        practitioner=clinic.practitioner,
+        room=clinic.rooms[0],
+        location=clinic.location,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        start=start,
+        end=start + timedelta(minutes=30),
+        **extra,
+    )
 
 
 def events_of(body: bytes) -> list:
@@ -80,9 +92,14 @@ def test_ics_summary_names_the_treatment_and_area(clinic):
 
 def test_ics_summary_names_the_session_of_the_course(clinic):
     course = Course.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-        location=clinic.location, sessions_planned=4, interval_days=14,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        sessions_planned=4,
+        interval_days=14,
+    )
     appointment = create_directly(clinic, TOMORROW_10, course=course, session_number=2)
     [event] = events_of(appointments_ics([appointment], calendar_name="x"))
     assert str(event["summary"]) == f"{clinic.treatment.name}: {clinic.area.name} (session 2 of 4)"

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, Course
-from bookings.services import appointment_book
 from tests.bookings.conftest import NOW, make_patient
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -19,9 +19,15 @@ START = (NOW + timedelta(days=2)).replace(hour=10)  # Thursday 3 December, 10:00
 def book(clinic, patient=None, start=START):
     patient = patient or clinic.patient
     return appointment_book(
-        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location, start=start,
-        by=patient.user, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=start,
+        by=patient.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
 
 
 def test_my_appointments_shows_upcoming_sessions_with_course_progress(client, clinic):
@@ -89,9 +95,14 @@ def test_a_patient_moves_an_appointment_through_the_booking_pages(client, clinic
     new_start = START + timedelta(days=1, hours=3)
     client.post(
         f"/book/{clinic.treatment.slug}/hold/",
-        {"area": clinic.area.slug, "location": clinic.location.slug, "practitioner": clinic.practitioner.pk,
-         "move": appointment.pk, "start": new_start.isoformat()},
-    )  # fmt: skip
+        {
+            "area": clinic.area.slug,
+            "location": clinic.location.slug,
+            "practitioner": clinic.practitioner.pk,
+            "move": appointment.pk,
+            "start": new_start.isoformat(),
+        },
+    )
     html = client.get("/booking/review/").content.decode()
     assert "Move my appointment" in html
     response = client.post("/booking/review/", {"accept_policy": "on"})
@@ -107,9 +118,14 @@ def test_moving_after_the_cut_off_is_refused_with_the_clinic_phone(client, clini
     with time_machine.travel(START - timedelta(hours=5), tick=False):
         client.post(
             f"/book/{clinic.treatment.slug}/hold/",
-            {"area": clinic.area.slug, "location": clinic.location.slug, "practitioner": clinic.practitioner.pk,
-             "move": appointment.pk, "start": (START + timedelta(days=2)).isoformat()},
-        )  # fmt: skip
+            {
+                "area": clinic.area.slug,
+                "location": clinic.location.slug,
+                "practitioner": clinic.practitioner.pk,
+                "move": appointment.pk,
+                "start": (START + timedelta(days=2)).isoformat(),
+            },
+        )
         html = client.post("/booking/review/", {"accept_policy": "on"}).content.decode()
     assert "Please call the clinic on" in html and clinic.location.phone in html
     appointment.refresh_from_db()
@@ -121,9 +137,13 @@ def test_a_patient_cannot_start_a_second_course_of_the_same_treatment_online(cli
     client.force_login(clinic.patient.user)
     client.post(
         f"/book/{clinic.treatment.slug}/hold/",
-        {"area": clinic.area.slug, "location": clinic.location.slug, "practitioner": "any",
-         "start": (START + timedelta(days=7)).isoformat()},
-    )  # fmt: skip
+        {
+            "area": clinic.area.slug,
+            "location": clinic.location.slug,
+            "practitioner": "any",
+            "start": (START + timedelta(days=7)).isoformat(),
+        },
+    )
     html = client.post("/booking/review/", {"accept_policy": "on"}).content.decode()
     assert "already on a course of skin rejuvenation" in html
     assert Appointment.objects.filter(patient=clinic.patient).count() == 1
@@ -138,9 +158,15 @@ def test_a_later_session_asks_whether_anything_has_changed(client, clinic, recep
     )
     Course.objects.filter(pk=first.course_id).update(intake=intake)
     second = appointment_book(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=START + timedelta(days=14), by=reception, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=START + timedelta(days=14),
+        by=reception,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
     assert second.session_number == 2
     client.force_login(clinic.patient.user)
     html = client.get("/me/appointments/").content.decode()

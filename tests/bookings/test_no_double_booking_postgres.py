@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from bookings.appointments.errors import SlotUnavailable
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment
-from bookings.services import SlotUnavailable, appointment_book
 from tests.bookings.conftest import NOW, make_patient
 
 pytestmark = pytest.mark.postgres
@@ -20,10 +21,16 @@ START = (NOW + timedelta(days=1)).replace(hour=10)
 def raw(clinic, *, practitioner=None, room=None, start=START, minutes=30, **extra) -> Appointment:
     """Insert straight into the table, skipping the service's own checks."""
     return Appointment.objects.create(
-        patient=make_patient(), practitioner=practitioner or clinic.practitioner, room=room or clinic.rooms[0],
-        location=clinic.location, treatment=clinic.treatment, area=clinic.area, start=start,
-        end=start + timedelta(minutes=minutes), **extra,
-    )  # fmt: skip
+        patient=make_patient(),
+        practitioner=practitioner or clinic.practitioner,
+        room=room or clinic.rooms[0],
+        location=clinic.location,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        **extra,
+    )
 
 
 def refused(clinic, **kwargs) -> bool:
@@ -63,9 +70,15 @@ def test_concurrent_bookings_of_one_slot_have_exactly_one_winner(clinic):
         try:
             barrier.wait(timeout=10)
             appointment_book(
-                patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-                start=START, by=patient.user, practitioner=clinic.practitioner, now=NOW,
-            )  # fmt: skip
+                patient=patient,
+                treatment=clinic.treatment,
+                area=clinic.area,
+                location=clinic.location,
+                start=START,
+                by=patient.user,
+                practitioner=clinic.practitioner,
+                now=NOW,
+            )
             result = "booked"
         except SlotUnavailable:
             result = "taken"

@@ -33,10 +33,13 @@ def chart(clinic):
     """Patient with a completed, recorded session and an intake that needs review."""
     record = recorded(clinic, batch_number="LOT-SECRET-9")
     intake = Intake.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.NEEDS_REVIEW,
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        status=Intake.Status.NEEDS_REVIEW,
         answers={"expectations": SECRET_ANSWER, "medications": ["warfarin"]},
         findings=[{"code": "anticoagulants", "severity": "RELATIVE", "message": FINDING_TEXT}],
-    )  # fmt: skip
+    )
     return record, intake
 
 
@@ -107,9 +110,14 @@ def test_reception_reaches_a_patient_through_a_course_alone(client, clinic, rece
     client.force_login(reception)
     assert client.get(url(stranger)).status_code == 404
     Course.objects.create(
-        patient=stranger, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-        location=clinic.location, sessions_planned=6, interval_days=14,
-    )  # fmt: skip
+        patient=stranger,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        sessions_planned=6,
+        interval_days=14,
+    )
     assert client.get(url(stranger)).status_code == 200
 
 
@@ -118,10 +126,15 @@ def test_appointments_at_other_locations_are_not_listed_for_local_staff(client, 
     elsewhere = LocationFactory(name="Far Away Clinic")
     clinic.practitioner.locations.add(elsewhere)
     there = Appointment.objects.create(
-        patient=clinic.patient, practitioner=clinic.practitioner, room=RoomFactory(location=elsewhere),
-        location=elsewhere, treatment=clinic.treatment, area=clinic.area,
-        start=datetime(2026, 12, 3, 10, tzinfo=UTC), end=datetime(2026, 12, 3, 10, 30, tzinfo=UTC),
-    )  # fmt: skip
+        patient=clinic.patient,
+        practitioner=clinic.practitioner,
+        room=RoomFactory(location=elsewhere),
+        location=elsewhere,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        start=datetime(2026, 12, 3, 10, tzinfo=UTC),
+        end=datetime(2026, 12, 3, 10, 30, tzinfo=UTC),
+    )
     client.force_login(reception)
     listed = {a.pk for a in client.get(url(clinic.patient)).context["appointments"]}
     assert listed == {here.pk}

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.availability import Interval, PractitionerDiary, RoomDiary, Rules, Slot, WorkingBlock, slot_is_free
-from bookings.planning import Placement, course_targets, place_course
+from bookings.domain.availability import Interval, PractitionerDiary, RoomDiary, Rules, Slot, WorkingBlock, slot_is_free
+from bookings.domain.planning import Placement, course_targets, place_course
 
 LONDON = ZoneInfo("Europe/London")
 HALF_HOUR = timedelta(minutes=30)

@@ -55,14 +55,23 @@ def test_times_are_local_to_the_location(client, clinic):
 
 def test_it_shows_the_session_number_and_the_intake_flags_with_a_review_link(client, clinic):
     course = Course.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-        location=clinic.location, sessions_planned=6, interval_days=14, status=Course.Status.IN_PROGRESS,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        sessions_planned=6,
+        interval_days=14,
+        status=Course.Status.IN_PROGRESS,
+    )
     appointment = appointment_at(clinic, TODAY_10, status=Appointment.Status.BOOKED, course=course, session_number=2)
     intake = Intake.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.NEEDS_REVIEW,
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        status=Intake.Status.NEEDS_REVIEW,
         findings=[{"code": "anticoagulants", "severity": "RELATIVE"}, {"code": "cold_sores", "severity": "CAUTION"}],
-    )  # fmt: skip
+    )
     client.force_login(clinic.practitioner.user)
     response = client.get(URL)
     entry = entries(response)[appointment.pk]
@@ -133,9 +142,12 @@ def _fill_day(clinic, count: int, day: int) -> None:
     patients = [make_patient() for _ in range(5)]
     for patient in patients:
         Intake.objects.create(
-            patient=patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.NEEDS_REVIEW,
+            patient=patient,
+            treatment=clinic.treatment,
+            area=clinic.area,
+            status=Intake.Status.NEEDS_REVIEW,
             findings=[{"code": "x", "severity": "RELATIVE"}],
-        )  # fmt: skip
+        )
     start = datetime(2026, 12, day, 7, 0, tzinfo=UTC)
     for n in range(count):
         appointment = appointment_at(clinic, start + timedelta(minutes=30 * n), patient=patients[n % 5])

@@ -6,10 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 
+from bookings.appointments.services import (
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
+    appointment_set_status,
+)
+from bookings.messages.kinds import MessageKind
 from bookings.models import Appointment, Course
-from bookings.services import appointment_book, appointment_cancel, appointment_reschedule, appointment_set_status
 from clinic.models import Notification
 from clinic.outbox import outbox_dispatch
 from tests.bookings.conftest import make_patient
@@ -17,18 +24,28 @@ from tests.bookings.conftest import make_patient
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+CONFIRMATIONS = (MessageKind.CONFIRMATION, MessageKind.MOVED)
 
 
 def book(clinic, start, patient=None, by=None):
     patient = patient or make_patient()
     return appointment_book(
-        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location, start=start,
-        by=by or patient.user, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=start,
+        by=by or patient.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
 
 
 def rows(appointment, channel="email"):
-    found = Notification.objects.filter(subject_type="bookings.appointment", subject_id=appointment.pk, channel=channel)
+    """The appointment's reminders and aftercare (its confirmations are tests/bookings/test_confirmation_email.py's)."""
+    found = Notification.objects.filter(
+        subject_type="bookings.appointment", subject_id=appointment.pk, channel=channel
+    ).exclude(kind__in=CONFIRMATIONS)
     return {n.kind: n for n in found}
 
 
@@ -61,8 +78,9 @@ def test_cancelling_drops_the_pending_reminders(clinic):
 
 def test_moving_re_times_the_pending_reminders(clinic):
     appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
-    appointment_reschedule(appointment=appointment, start=datetime(2026, 10, 27, 10, 0, tzinfo=UTC),
-                           by=appointment.patient.user, now=NOW)  # fmt: skip
+    appointment_reschedule(
+        appointment=appointment, start=datetime(2026, 10, 27, 10, 0, tzinfo=UTC), by=appointment.patient.user, now=NOW
+    )
     assert rows(appointment)["appointment.reminder_48h"].due_at == datetime(2026, 10, 25, 10, 0, tzinfo=UTC)
     outbox_dispatch(now=datetime(2026, 10, 18, 12, 0, tzinfo=UTC))  # the old 48-hour time: nothing yet
     assert [m.subject for m in mail.outbox if "Reminder" in m.subject] == []
@@ -113,7 +131,7 @@ def _complete_course(clinic, reception, treatment=None):
             by=reception,
             practitioner=clinic.practitioner,
             now=NOW,
-        )  # fmt: skip
+        )
         for k in range(1, 4)
     ]
     for appointment in sessions:
@@ -162,8 +180,9 @@ def test_no_nudge_once_the_questionnaire_is_sent(clinic):
     from intake.models import Intake
 
     appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
-    Intake.objects.create(patient=appointment.patient, treatment=clinic.treatment, area=clinic.area,
-                          status=Intake.Status.NEEDS_REVIEW)  # fmt: skip
+    Intake.objects.create(
+        patient=appointment.patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.NEEDS_REVIEW
+    )
     outbox_dispatch(now=NOW + timedelta(hours=48))
     assert not [m for m in mail.outbox if "questionnaire" in m.subject]
     nudge = Notification.objects.get(kind="course.intake_nudge", subject_id=appointment.course_id)
@@ -197,13 +216,18 @@ def test_reception_sees_who_is_due_maintenance_and_marks_them_contacted(client, 
 
 
 def test_moving_sends_a_confirmation_of_the_new_time_with_an_updated_calendar(
-    clinic, django_capture_on_commit_callbacks
+    clinic, django_capture_on_commit_callbacks, dispatch_after_commit
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    # Each commit asks for a dispatch (run eagerly in the tests) that sends what is due at once.
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
-    with django_capture_on_commit_callbacks(execute=True):
-        appointment_reschedule(appointment=appointment, start=datetime(2026, 10, 27, 11, 0, tzinfo=UTC),
-                               by=appointment.patient.user, now=NOW)  # fmt: skip
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(
+            appointment=appointment,
+            start=datetime(2026, 10, 27, 11, 0, tzinfo=UTC),
+            by=appointment.patient.user,
+            now=NOW,
+        )
     first, moved = [m for m in mail.outbox if "appointment on" in m.subject and "Getting" not in m.subject]
     assert first.subject.startswith("Your") and moved.subject.startswith("Moved: your")
     assert "Tuesday 27 October at 11:00" in moved.subject and "replaces the old one" in moved.body

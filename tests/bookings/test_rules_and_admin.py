@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bookings.diary import availability_search
+from bookings.diary.loading import availability_search
 from bookings.models import BookingRules
 from clinic.roles import Role, user_set_roles
 from tests.bookings.conftest import NOW
@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def first_day_slots(clinic):
     return availability_search(
-        treatment=clinic.treatment, area=clinic.area, location=clinic.location, first_day=date(2026, 12, 2),
-        last_day=date(2026, 12, 2), now=NOW,
-    )  # fmt: skip
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        first_day=date(2026, 12, 2),
+        last_day=date(2026, 12, 2),
+        now=NOW,
+    )
 
 
 def test_the_rules_start_with_the_clinic_defaults():
@@ -67,12 +71,17 @@ def test_appointments_cannot_be_edited_in_the_admin(client, manager_user):
 def test_reception_at_another_location_cannot_see_the_appointment(clinic):
     from rest_framework.test import APIClient
 
-    from bookings.services import appointment_book
+    from bookings.appointments.services import appointment_book
 
     appointment = appointment_book(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=NOW + timedelta(days=1, hours=2), by=clinic.patient.user, now=NOW,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=NOW + timedelta(days=1, hours=2),
+        by=clinic.patient.user,
+        now=NOW,
+    )
     elsewhere = UserFactory()
     user_set_roles(user=elsewhere, roles=[Role.RECEPTION])
     elsewhere.staff_locations.add(LocationFactory())

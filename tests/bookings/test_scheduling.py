@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time
 import pytest
 from icalendar import Calendar
 
+from bookings.appointments.scheduling import course_schedule
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, Course, LocationClosure, WorkingHours
-from bookings.scheduling import course_schedule
-from bookings.services import appointment_book
 from intake.models import Intake
 from tests.bookings.conftest import make_patient
 
@@ -23,9 +23,15 @@ NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 def course(clinic):
     WorkingHours.objects.filter(practitioner=clinic.practitioner).update(end=time(20))  # evening clinic
     first = appointment_book(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=FIRST, by=clinic.patient.user, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=FIRST,
+        by=clinic.patient.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
     course = first.course
     course.intake = Intake.objects.create(
         patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.CLEARED
@@ -46,8 +52,11 @@ def test_a_tuesday_six_pm_course_stays_at_six_pm_local_across_the_clock_change(c
     zone = clinic.location.zone
     assert [a.start.astimezone(zone).time() for a in booked] == [time(18)] * 4
     assert [a.start.astimezone(zone).date() for a in booked] == [
-        date(2026, 10, 13), date(2026, 10, 20), date(2026, 10, 27), date(2026, 11, 3)
-    ]  # fmt: skip
+        date(2026, 10, 13),
+        date(2026, 10, 20),
+        date(2026, 10, 27),
+        date(2026, 11, 3),
+    ]
     assert [a.start.hour for a in booked] == [17, 17, 18, 18]  # UTC moves, local time does not
     assert all(a.practitioner == clinic.practitioner for a in booked)
     course.refresh_from_db()
@@ -82,10 +91,15 @@ def test_sessions_are_never_closer_than_the_protocol_minimum(course, clinic):
     # The exact target of session 2 is taken; the nearest free slot may move it, never too close.
     other = appointment_book(
         patient=make_patient(),
-        treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=datetime(2026, 10, 20, 17, 0, tzinfo=UTC), by=None, practitioner=clinic.practitioner, now=NOW,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=datetime(2026, 10, 20, 17, 0, tzinfo=UTC),
+        by=None,
+        practitioner=clinic.practitioner,
+        now=NOW,
         kind=Appointment.Kind.CONSULTATION,
-    )  # fmt: skip
+    )
     assert other.pk
     course_schedule(course_id=course.pk, now=NOW)
     booked = sessions(course)
@@ -93,8 +107,9 @@ def test_sessions_are_never_closer_than_the_protocol_minimum(course, clinic):
     assert all(gap >= clinic.treatment.interval_min_days for gap in gaps)
 
 
-def test_the_patient_gets_one_message_with_every_date_and_one_calendar(course, clinic, mailoutbox,
-                                                                       django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_patient_gets_one_message_with_every_date_and_one_calendar(
+    course, clinic, mailoutbox, django_capture_on_commit_callbacks, dispatch_after_commit
+):
     with django_capture_on_commit_callbacks(execute=True):
         course_schedule(course_id=course.pk, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):

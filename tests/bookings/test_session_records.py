@@ -11,11 +11,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from bookings.data_rights import patient_erase, patient_export
+from bookings.appointments.records import SessionNotCompleted, session_record_save
 from bookings.models import Appointment, SessionRecord
-from bookings.records import SessionNotCompleted, session_record_save
 from clinic.models import AuditEvent
 from clinic.roles import Role, user_set_roles
+from privacy.services import patient_erase, patient_export
 from tests.bookings.conftest import NOW, make_patient, make_practitioner
 from tests.bookings.practice import (
     SECRET_ADVICE,
@@ -70,18 +70,22 @@ def test_the_form_saves_the_record_and_audits_field_names_not_values(client, cli
 def test_an_update_audits_only_the_names_of_the_fields_that_changed(clinic):
     record = recorded(clinic)
     session_record_save(
-        appointment=record.appointment, by=clinic.practitioner.user, now=NOW,
+        appointment=record.appointment,
+        by=clinic.practitioner.user,
+        now=NOW,
         data=record_data(clinic, volume_ml=Decimal("3.00"), technique_notes="Nappage instead"),
-    )  # fmt: skip
+    )
     [event] = audits("session_record.update")
     assert event.details == {"fields": ["technique_notes", "volume_ml"]}
     record.refresh_from_db()
     assert record.volume_ml == Decimal("3.00")
     # Saving the same data again changes nothing and leaves no further row.
     session_record_save(
-        appointment=record.appointment, by=clinic.practitioner.user, now=NOW,
+        appointment=record.appointment,
+        by=clinic.practitioner.user,
+        now=NOW,
         data=record_data(clinic, volume_ml=Decimal("3.00"), technique_notes="Nappage instead"),
-    )  # fmt: skip
+    )
     assert len(audits("session_record.update")) == 1
 
 
@@ -121,9 +125,11 @@ def test_the_service_also_refuses_an_expired_batch(clinic):
     appointment = appointment_at(clinic)
     with pytest.raises(ValidationError) as exc:
         session_record_save(
-            appointment=appointment, by=clinic.practitioner.user, now=NOW,
+            appointment=appointment,
+            by=clinic.practitioner.user,
+            now=NOW,
             data=record_data(clinic, expiry_date=date(2026, 1, 1)),
-        )  # fmt: skip
+        )
     assert "expiry_date" in exc.value.message_dict
 
 
@@ -159,9 +165,11 @@ def test_areas_and_products_of_another_treatment_are_refused(clinic):
     appointment = appointment_at(clinic)
     with pytest.raises(ValidationError) as exc:
         session_record_save(
-            appointment=appointment, by=clinic.practitioner.user, now=NOW,
+            appointment=appointment,
+            by=clinic.practitioner.user,
+            now=NOW,
             data=record_data(clinic, areas=[fat.areas.first()], ingredients=list(fat.ingredients.all())),
-        )  # fmt: skip
+        )
     assert {"areas", "ingredients"} <= set(exc.value.message_dict)
 
 

@@ -86,10 +86,18 @@ def test_appointments_are_placed_on_their_day_and_time(signed_in, clinic):
 
 def test_only_this_practitioners_appointments_at_this_location_show(signed_in, clinic):
     theirs = book(clinic, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
-    book(clinic, datetime(2026, 12, 1, 11, 0, tzinfo=UTC), practitioner=clinic.other,
-         patient=make_patient(first_name="Other", last_name="Practitioner-Patient"))  # fmt: skip
-    book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), status=Appointment.Status.CANCELLED,
-         patient=make_patient(first_name="Cancelled", last_name="Person"))  # fmt: skip
+    book(
+        clinic,
+        datetime(2026, 12, 1, 11, 0, tzinfo=UTC),
+        practitioner=clinic.other,
+        patient=make_patient(first_name="Other", last_name="Practitioner-Patient"),
+    )
+    book(
+        clinic,
+        datetime(2026, 12, 2, 11, 0, tzinfo=UTC),
+        status=Appointment.Status.CANCELLED,
+        patient=make_patient(first_name="Cancelled", last_name="Person"),
+    )
     response = get(signed_in, clinic, date="2026-12-01")
     html = response.content.decode()
     assert placement(response, theirs.pk) == ("10:00", date(2026, 12, 1))
@@ -98,13 +106,28 @@ def test_only_this_practitioners_appointments_at_this_location_show(signed_in, c
 
 def test_entries_show_course_session_status_and_intake_in_words_never_answers(signed_in, clinic):
     course = Course.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-        location=clinic.location, sessions_planned=6, interval_days=14,
-    )  # fmt: skip
-    Intake.objects.create(patient=clinic.patient, treatment=clinic.treatment, area=clinic.area,
-                          status=Intake.Status.NEEDS_REVIEW, answers={"medications": "Isotretinoin 20mg"})  # fmt: skip
-    book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), course=course, session_number=3,
-         status=Appointment.Status.ARRIVED)  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        sessions_planned=6,
+        interval_days=14,
+    )
+    Intake.objects.create(
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        status=Intake.Status.NEEDS_REVIEW,
+        answers={"medications": "Isotretinoin 20mg"},
+    )
+    book(
+        clinic,
+        datetime(2026, 12, 2, 11, 0, tzinfo=UTC),
+        course=course,
+        session_number=3,
+        status=Appointment.Status.ARRIVED,
+    )
     html = get(signed_in, clinic, date="2026-12-02").content.decode()
     assert clinic.patient.full_name in html
     assert f"{clinic.treatment.name}: {clinic.area.name}, session 3 of 6" in html
@@ -127,17 +150,26 @@ def test_rows_span_the_weeks_working_hours_widened_for_a_late_appointment(signed
 
 def test_time_off_breaks_and_closures_are_shaded_and_labelled_in_words(signed_in, clinic):
     # Off from Tuesday 15:00 to Wednesday 11:00: both days are shaded, each over its own hours.
-    TimeOff.objects.create(practitioner=clinic.practitioner, start=datetime(2026, 12, 1, 15, 0, tzinfo=UTC),
-                           end=datetime(2026, 12, 2, 11, 0, tzinfo=UTC), reason="Conference")  # fmt: skip
+    TimeOff.objects.create(
+        practitioner=clinic.practitioner,
+        start=datetime(2026, 12, 1, 15, 0, tzinfo=UTC),
+        end=datetime(2026, 12, 2, 11, 0, tzinfo=UTC),
+        reason="Conference",
+    )
     WorkingHours.objects.filter(practitioner=clinic.practitioner, weekday=3).delete()
-    WorkingHours.objects.bulk_create([
-        WorkingHours(practitioner=clinic.practitioner, location=clinic.location, weekday=3, start=time(9),
-                     end=time(12)),
-        WorkingHours(practitioner=clinic.practitioner, location=clinic.location, weekday=3, start=time(13),
-                     end=time(17)),
-    ])  # fmt: skip
-    LocationClosure.objects.create(location=clinic.location, first_day=date(2026, 12, 5),
-                                   last_day=date(2026, 12, 5), reason="Refurbishment")  # fmt: skip
+    WorkingHours.objects.bulk_create(
+        [
+            WorkingHours(
+                practitioner=clinic.practitioner, location=clinic.location, weekday=3, start=time(9), end=time(12)
+            ),
+            WorkingHours(
+                practitioner=clinic.practitioner, location=clinic.location, weekday=3, start=time(13), end=time(17)
+            ),
+        ]
+    )
+    LocationClosure.objects.create(
+        location=clinic.location, first_day=date(2026, 12, 5), last_day=date(2026, 12, 5), reason="Refurbishment"
+    )
     response = get(signed_in, clinic, date="2026-12-01")
     tuesday = dict(cells_of(response, date(2026, 12, 1)))
     assert tuesday["15:00"].kind == "off" and tuesday["15:00"].label == "Off: Conference"
@@ -157,8 +189,9 @@ def test_hours_at_another_location_are_labelled_with_its_name(signed_in, clinic)
     elsewhere = LocationFactory(name="Harley Street")
     clinic.practitioner.locations.add(elsewhere)
     WorkingHours.objects.filter(practitioner=clinic.practitioner, weekday=0).update(end=time(12))
-    WorkingHours.objects.create(practitioner=clinic.practitioner, location=elsewhere, weekday=0, start=time(13),
-                                end=time(17))  # fmt: skip
+    WorkingHours.objects.create(
+        practitioner=clinic.practitioner, location=elsewhere, weekday=0, start=time(13), end=time(17)
+    )
     response = get(signed_in, clinic, date="2026-12-01")
     monday = dict(cells_of(response, date(2026, 11, 30)))
     assert monday["13:00"].kind == "elsewhere" and monday["13:00"].label == "At Harley Street"
@@ -249,16 +282,26 @@ def fill_week(clinic, count: int, offset: int = 0) -> None:
     for n in range(offset, offset + count):
         patient = make_patient()
         course = Course.objects.create(
-            patient=patient, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-            location=clinic.location, sessions_planned=4, interval_days=14,
-        )  # fmt: skip
-        Intake.objects.create(patient=patient, treatment=clinic.treatment, area=clinic.area,
-                              status=Intake.Status.CLEARED)  # fmt: skip
+            patient=patient,
+            treatment=clinic.treatment,
+            area=clinic.area,
+            practitioner=clinic.practitioner,
+            location=clinic.location,
+            sessions_planned=4,
+            interval_days=14,
+        )
+        Intake.objects.create(
+            patient=patient, treatment=clinic.treatment, area=clinic.area, status=Intake.Status.CLEARED
+        )
         start = datetime(2026, 11, 30, 9, 0, tzinfo=UTC) + timedelta(days=n % 7, minutes=15 * (n // 7))
         book(clinic, start, patient=patient, minutes=15, course=course, session_number=1)
     if not offset:
-        TimeOff.objects.create(practitioner=clinic.practitioner, start=datetime(2026, 12, 6, 16, 0, tzinfo=UTC),
-                               end=datetime(2026, 12, 6, 17, 0, tzinfo=UTC), reason="Training")  # fmt: skip
+        TimeOff.objects.create(
+            practitioner=clinic.practitioner,
+            start=datetime(2026, 12, 6, 16, 0, tzinfo=UTC),
+            end=datetime(2026, 12, 6, 17, 0, tzinfo=UTC),
+            reason="Training",
+        )
 
 
 def test_the_query_count_stays_the_same_with_three_times_the_appointments(signed_in, clinic):

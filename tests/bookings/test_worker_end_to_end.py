@@ -1,7 +1,7 @@
 """A real Celery worker, a real Redis broker and a real PostgreSQL database, end to end.
 
 Every other test runs tasks eagerly in the test process (tests/conftest.py). This one starts
-`celery -A clinic worker` as a subprocess against the test database and a private Redis
+`celery -A config worker` as a subprocess against the test database and a private Redis
 database (db 15 of CI's broker, flushed before and after), and checks what only a real worker
 shows: the task queued on commit by an intake approval reaches the worker, which books the rest
 of the course and emails the schedule; the outbox dispatcher, run by the worker, sends the
@@ -38,20 +38,15 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from bookings.appointments.services import appointment_book, appointment_set_status
 from bookings.models import Appointment, Course
-from bookings.services import appointment_book, appointment_set_status
-from clinic.celery import app as celery_app
 from clinic.models import Notification
 from clinic.tasks import dispatch_outbox
+from config.celery import app as celery_app
+from intake.consent import consent_record
 from intake.models import Intake
-from intake.services import (
-    consent_record,
-    intake_decide,
-    intake_open,
-    intake_questions,
-    intake_save_answers,
-    intake_submit,
-)
+from intake.selectors import intake_questions
+from intake.services import intake_decide, intake_open, intake_save_answers, intake_submit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ISOLATED_REDIS_DB = 15
@@ -59,9 +54,19 @@ POLL_SECONDS = 0.2
 READY_TIMEOUT = 30.0
 TASK_TIMEOUT = 15.0
 CELERY_WORKER_ARGS = [
-    "-A", "clinic", "worker", "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO",
-    "--without-heartbeat", "--without-gossip", "--without-mingle",
-]  # fmt: skip
+    "-A",
+    "config",
+    "worker",
+    "--pool",
+    "solo",
+    "--concurrency",
+    "1",
+    "--loglevel",
+    "INFO",
+    "--without-heartbeat",
+    "--without-gossip",
+    "--without-mingle",
+]
 READY = re.compile(r"celery@\S+ ready\.")
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 AFTERCARE_WORDING = "no make-up for 12-24 hours"
@@ -162,8 +167,16 @@ def mail_about(folder: Path, subject_part: str, to: str) -> email.message.EmailM
 
 def clean_answers(intake: Intake) -> dict:
     answers: dict[str, Any] = {item.code: False for item in intake_questions(intake)}
-    answers.update(medications=[], allergies=[], height_cm=170, weight_kg=65, weight_stable=True,
-                   hsv_frequency="never", hsv_after_procedure=False, expectations="Fresher skin")  # fmt: skip
+    answers.update(
+        medications=[],
+        allergies=[],
+        height_cm=170,
+        weight_kg=65,
+        weight_stable=True,
+        hsv_frequency="never",
+        hsv_after_procedure=False,
+        expectations="Fresher skin",
+    )
     return answers
 
 
@@ -175,7 +188,7 @@ def start_worker(tmp_path: Path, broker_url: str) -> tuple[subprocess.Popen, Pat
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "CLINIC_VAR_DIR": str(tmp_path / "var"),
-        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("REDIS_URL", None)  # the worker's cache is its own (local memory), gone with it
@@ -231,31 +244,45 @@ def test_a_real_worker_books_the_course_and_sends_a_reminder_after_approval(clin
             start = datetime.combine(day, clock_time(10), tzinfo=zone)
             patient = clinic.patient
             first = appointment_book(
-                patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-                start=start, by=patient.user, practitioner=clinic.practitioner, now=start - timedelta(days=3),
-            )  # fmt: skip
+                patient=patient,
+                treatment=clinic.treatment,
+                area=clinic.area,
+                location=clinic.location,
+                start=start,
+                by=patient.user,
+                practitioner=clinic.practitioner,
+                now=start - timedelta(days=3),
+            )
             course = first.course
-            assert course.status == Course.Status.AWAITING_INTAKE and course.intake is None
+            assert course.status == Course.Status.AWAITING_INTAKE and course.intake.status == "draft"
 
             # An intake that needs a practitioner: warfarin is listed, every question answered no.
             intake = intake_open(patient=patient, treatment=clinic.treatment, area=clinic.area)
             intake_save_answers(
                 intake=intake, answers={**clean_answers(intake), "medications": ["warfarin"]}, by=patient.user
             )
-            consent_record(intake=intake, typed_name=patient.full_name, agreed=True, address="127.0.0.1",
-                           now=timezone.now())  # fmt: skip
+            consent_record(
+                intake=intake, typed_name=patient.full_name, agreed=True, address="127.0.0.1", now=timezone.now()
+            )
             intake = intake_submit(intake=intake, by=patient.user)
             assert intake.status == Intake.Status.NEEDS_REVIEW
 
             worker, log_path = start_worker(tmp_path, broker_url)
-            wait_for("'ready' in the worker log", lambda: READY.search(log_path.read_text(errors="replace")),
-                     worker=worker, timeout=READY_TIMEOUT)  # fmt: skip
+            wait_for(
+                "'ready' in the worker log",
+                lambda: READY.search(log_path.read_text(errors="replace")),
+                worker=worker,
+                timeout=READY_TIMEOUT,
+            )
 
             # Approval commits (transactional test): on_commit queues schedule_course to Redis.
             intake_decide(
-                intake=intake, practitioner=clinic.practitioner, decision="approve", by=clinic.practitioner.user,
+                intake=intake,
+                practitioner=clinic.practitioner,
+                decision="approve",
+                by=clinic.practitioner.user,
                 finding_decisions={"ANTITHROMBOTIC": {"decision": "proceed", "notes": "INR stable"}},
-            )  # fmt: skip
+            )
 
             def course_booked() -> Course | None:
                 course.refresh_from_db()
@@ -280,10 +307,12 @@ def test_a_real_worker_books_the_course_and_sends_a_reminder_after_approval(clin
             # The session is over: arrived, completed now, which puts its aftercare row due now.
             now = timezone.now()
             assert now > first.end
-            appointment_set_status(appointment=first, status=Appointment.Status.ARRIVED,
-                                   by=clinic.practitioner.user, now=now)  # fmt: skip
-            appointment_set_status(appointment=first, status=Appointment.Status.COMPLETED,
-                                   by=clinic.practitioner.user, now=now)  # fmt: skip
+            appointment_set_status(
+                appointment=first, status=Appointment.Status.ARRIVED, by=clinic.practitioner.user, now=now
+            )
+            appointment_set_status(
+                appointment=first, status=Appointment.Status.COMPLETED, by=clinic.practitioner.user, now=now
+            )
             aftercare = Notification.objects.get(kind="appointment.aftercare", subject_id=first.pk)
             assert aftercare.status == Notification.Status.PENDING and aftercare.due_at <= timezone.now()
 

@@ -21,23 +21,36 @@ TOMORROW = NOW + timedelta(days=1, hours=2)  # Wednesday 2 December, 10:00
 
 def book(clinic, start, *, patient=None, practitioner=None, room=None, location=None, **kwargs) -> Appointment:
     return Appointment.objects.create(
-        patient=patient or clinic.patient, practitioner=practitioner or clinic.practitioner,
-        room=room or clinic.rooms[0], location=location or clinic.location, treatment=clinic.treatment,
-        area=clinic.area, start=start, end=start + timedelta(minutes=30), **kwargs,
-    )  # fmt: skip
+        patient=patient or clinic.patient,
+        practitioner=practitioner or clinic.practitioner,
+        room=room or clinic.rooms[0],
+        location=location or clinic.location,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        start=start,
+        end=start + timedelta(minutes=30),
+        **kwargs,
+    )
 
 
 def course_for(clinic, *, patient=None, planned=4, status=Course.Status.SCHEDULED, **kwargs) -> Course:
     return Course.objects.create(
-        patient=patient or make_patient(), treatment=clinic.treatment, area=clinic.area,
-        practitioner=clinic.practitioner, location=clinic.location, sessions_planned=planned, interval_days=14,
-        status=status, **kwargs,
-    )  # fmt: skip
+        patient=patient or make_patient(),
+        treatment=clinic.treatment,
+        area=clinic.area,
+        practitioner=clinic.practitioner,
+        location=clinic.location,
+        sessions_planned=planned,
+        interval_days=14,
+        status=status,
+        **kwargs,
+    )
 
 
 def intake(clinic, patient, status, treatment=None):
-    return Intake.objects.create(patient=patient, treatment=treatment or clinic.treatment, area=clinic.area,
-                                 status=status)  # fmt: skip
+    return Intake.objects.create(
+        patient=patient, treatment=treatment or clinic.treatment, area=clinic.area, status=status
+    )
 
 
 @pytest.fixture
@@ -67,8 +80,9 @@ def no_shows(response) -> list[int]:
 class TestMissingIntakes:
     def test_lists_appointments_in_the_next_week_without_a_submitted_questionnaire(self, signed_in, clinic):
         none = book(clinic, TOMORROW)
-        drafted_patient = make_patient(first_name="Draft", last_name="Person", phone="07700 900555",
-                                       email="draft@example.org")  # fmt: skip
+        drafted_patient = make_patient(
+            first_name="Draft", last_name="Person", phone="07700 900555", email="draft@example.org"
+        )
         intake(clinic, drafted_patient, Intake.Status.DRAFT)
         drafted = book(clinic, TOMORROW + timedelta(hours=1), patient=drafted_patient)
         response = lists(signed_in)
@@ -82,9 +96,14 @@ class TestMissingIntakes:
 
     @pytest.mark.parametrize(
         "status",
-        [Intake.Status.SUBMITTED, Intake.Status.NEEDS_REVIEW, Intake.Status.CLEARED, Intake.Status.NOT_SUITABLE,
-         Intake.Status.DECLINED],
-    )  # fmt: skip
+        [
+            Intake.Status.SUBMITTED,
+            Intake.Status.NEEDS_REVIEW,
+            Intake.Status.CLEARED,
+            Intake.Status.NOT_SUITABLE,
+            Intake.Status.DECLINED,
+        ],
+    )
     def test_a_submitted_or_later_questionnaire_takes_the_appointment_off(self, signed_in, clinic, status):
         intake(clinic, clinic.patient, status)
         book(clinic, TOMORROW)
@@ -94,8 +113,9 @@ class TestMissingIntakes:
         from treatments.models import Treatment
 
         other = Treatment.objects.exclude(pk=clinic.treatment.pk).first()
-        Intake.objects.create(patient=clinic.patient, treatment=other, area=other.areas.first(),
-                              status=Intake.Status.CLEARED)  # fmt: skip
+        Intake.objects.create(
+            patient=clinic.patient, treatment=other, area=other.areas.first(), status=Intake.Status.CLEARED
+        )
         appointment = book(clinic, TOMORROW)
         assert missing(lists(signed_in)) == [appointment.pk]
 
@@ -113,25 +133,43 @@ class TestCourses:
         unplaced = [{"number": 3, "target": "2026-12-16T10:00:00+00:00", "reason": "no free time"}]
         course = course_for(clinic, status=Course.Status.NEEDS_ATTENTION, unplaced=unplaced)
         for n in (1, 2, 4):
-            book(clinic, TOMORROW + timedelta(days=14 * (n - 1)), patient=course.patient, course=course,
-                 session_number=n)  # fmt: skip
+            book(
+                clinic, TOMORROW + timedelta(days=14 * (n - 1)), patient=course.patient, course=course, session_number=n
+            )
         response = lists(signed_in)
         assert courses(response) == [course.pk]
         html = response.content.decode()
         assert "Session 3 not placed" in html and "no free time" in html and "3 of 4" in html
-        assert f'{reverse("diary-day", args=[clinic.location.slug])}?date=2026-12-16' in html
+        assert f"{reverse('diary-day', args=[clinic.location.slug])}?date=2026-12-16" in html
 
     def test_an_active_course_with_fewer_sessions_booked_than_planned_is_listed(self, signed_in, clinic):
         short = course_for(clinic, status=Course.Status.IN_PROGRESS)
-        book(clinic, NOW - timedelta(days=14), patient=short.patient, course=short, session_number=1,
-             status=Appointment.Status.COMPLETED)  # fmt: skip
-        book(clinic, NOW - timedelta(days=1), patient=short.patient, course=short, session_number=2,
-             status=Appointment.Status.NO_SHOW)  # fmt: skip
+        book(
+            clinic,
+            NOW - timedelta(days=14),
+            patient=short.patient,
+            course=short,
+            session_number=1,
+            status=Appointment.Status.COMPLETED,
+        )
+        book(
+            clinic,
+            NOW - timedelta(days=1),
+            patient=short.patient,
+            course=short,
+            session_number=2,
+            status=Appointment.Status.NO_SHOW,
+        )
         book(clinic, TOMORROW, patient=short.patient, course=short, session_number=3)
         full = course_for(clinic)
         for n in range(4):
-            book(clinic, TOMORROW + timedelta(days=14 * n, hours=2), patient=full.patient, course=full,
-                 session_number=n + 1)  # fmt: skip
+            book(
+                clinic,
+                TOMORROW + timedelta(days=14 * n, hours=2),
+                patient=full.patient,
+                course=full,
+                session_number=n + 1,
+            )
         response = lists(signed_in)
         assert courses(response) == [short.pk]
         assert "2 sessions not booked" in response.content.decode()
@@ -163,8 +201,14 @@ class TestNoShows:
         room = RoomFactory(location=auckland)
         practitioner = make_practitioner(auckland, clinic.treatment)
         sunday_noon_utc = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-        there = book(clinic, sunday_noon_utc, location=auckland, room=room, practitioner=practitioner,
-                     status=Appointment.Status.NO_SHOW)  # fmt: skip
+        there = book(
+            clinic,
+            sunday_noon_utc,
+            location=auckland,
+            room=room,
+            practitioner=practitioner,
+            status=Appointment.Status.NO_SHOW,
+        )
         book(clinic, sunday_noon_utc, status=Appointment.Status.NO_SHOW)  # London: still last week
         manager = UserFactory()
         user_set_roles(user=manager, roles=[Role.MANAGER])
@@ -181,10 +225,14 @@ def other_location_work(clinic):
     practitioner = make_practitioner(elsewhere, clinic.treatment)
     kwargs = {"location": elsewhere, "room": room, "practitioner": practitioner}
     upcoming = book(clinic, TOMORROW, patient=make_patient(), **kwargs)
-    no_show = book(clinic, NOW - timedelta(hours=2), patient=make_patient(), status=Appointment.Status.NO_SHOW,
-                   **kwargs)  # fmt: skip
-    course = course_for(clinic, status=Course.Status.NEEDS_ATTENTION,
-                        unplaced=[{"number": 2, "target": "2026-12-20T10:00:00+00:00", "reason": "r"}])  # fmt: skip
+    no_show = book(
+        clinic, NOW - timedelta(hours=2), patient=make_patient(), status=Appointment.Status.NO_SHOW, **kwargs
+    )
+    course = course_for(
+        clinic,
+        status=Course.Status.NEEDS_ATTENTION,
+        unplaced=[{"number": 2, "target": "2026-12-20T10:00:00+00:00", "reason": "r"}],
+    )
     Course.objects.filter(pk=course.pk).update(location=elsewhere, practitioner=practitioner)
     return upcoming, course, no_show
 
@@ -218,10 +266,21 @@ def fill(clinic, count: int, offset: int) -> None:
         patient = make_patient()
         book(clinic, TOMORROW + timedelta(minutes=30 * n), patient=patient)
         book(clinic, NOW - timedelta(hours=1, minutes=30 * n), patient=patient, status=Appointment.Status.NO_SHOW)
-        course = course_for(clinic, patient=patient, status=Course.Status.NEEDS_ATTENTION,
-                            unplaced=[{"number": 2, "target": "2026-12-20T10:00:00+00:00", "reason": "r"}])  # fmt: skip
-        book(clinic, TOMORROW + timedelta(minutes=30 * n), patient=patient, practitioner=clinic.other,
-             room=clinic.rooms[1], course=course, session_number=1)  # fmt: skip
+        course = course_for(
+            clinic,
+            patient=patient,
+            status=Course.Status.NEEDS_ATTENTION,
+            unplaced=[{"number": 2, "target": "2026-12-20T10:00:00+00:00", "reason": "r"}],
+        )
+        book(
+            clinic,
+            TOMORROW + timedelta(minutes=30 * n),
+            patient=patient,
+            practitioner=clinic.other,
+            room=clinic.rooms[1],
+            course=course,
+            session_number=1,
+        )
 
 
 def test_the_query_count_stays_the_same_with_three_times_the_rows(signed_in, clinic):

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from bookings import services
-from bookings.emails import appointment_confirmation_send
 from clinic.models import Location, Practitioner, Room
 from tests.bookings.conftest import make_practitioner
 from tests.factories import LocationFactory, RoomFactory
@@ -131,12 +129,16 @@ def booking_clinic(transactional_db) -> BrowserClinic:
     return BrowserClinic(location=location, rooms=rooms, practitioner=practitioner, treatment=treatment)
 
 
-@pytest.fixture
-def confirmations_sent_inline(monkeypatch, mailoutbox) -> Iterator[list]:
-    """Send the booking confirmation in the server thread instead of queueing a Celery task.
+@pytest.fixture(autouse=True)
+def _dispatch_after_commit(dispatch_after_commit):
+    """The live server sends due messages as production does: a dispatch right after the commit."""
 
-    The tests have no worker; left alone, a booking would leave a task in the real broker
-    (var/celery-broker, or Redis in CI). This runs what the worker would run, into the test outbox.
-    """
-    monkeypatch.setattr(services, "_queue_confirmation", lambda pk: appointment_confirmation_send(appointment_id=pk))
+
+@pytest.fixture
+def confirmations_sent_inline(mailoutbox) -> Iterator[list]:
+    """The messages the live server sends, as they are sent.
+
+    A booking writes its confirmation as an outbox row and asks for a dispatch after the commit;
+    the tests run Celery eagerly (tests/conftest.py), so that dispatch runs in the server thread,
+    into the test mail outbox, and nothing is left in a real broker."""
     yield mailoutbox

@@ -11,15 +11,20 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from clinic.invites import patient_invite_token
+from clinic.accounts.invites import patient_invite_token
 from clinic.models import Patient
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_phone_patient_sets_up_their_account_from_the_link(page: Page, live_server, booking_clinic, page_problems):
-    patient = Patient.objects.create(first_name="Wanda", last_name="Walkin", date_of_birth=date(1980, 2, 3),
-                                     email="wanda@example.org", phone="07700 900777")  # fmt: skip
+    patient = Patient.objects.create(
+        first_name="Wanda",
+        last_name="Walkin",
+        date_of_birth=date(1980, 2, 3),
+        email="wanda@example.org",
+        phone="07700 900777",
+    )
     page.goto(reverse("account-claim", args=[patient_invite_token(patient)]))
     expect(page.get_by_role("heading", level=1, name="Set up your online account")).to_be_visible()
     page.get_by_label("Choose a password").fill("Lantern-Orchard-42")

@@ -30,8 +30,9 @@ def receptionist(booking_clinic):
 
 @pytest.fixture
 def phone_patient(booking_clinic) -> Patient:
-    return Patient.objects.create(first_name="Priya", last_name="Phonebook", date_of_birth=date(1979, 3, 4),
-                                  phone="07700 900321")  # fmt: skip
+    return Patient.objects.create(
+        first_name="Priya", last_name="Phonebook", date_of_birth=date(1979, 3, 4), phone="07700 900321"
+    )
 
 
 def a_day_ahead(booking_clinic) -> date:
@@ -81,16 +82,21 @@ def test_reception_books_a_phone_patient_and_moves_the_appointment(
     assert not page_problems, page_problems
 
 
-def test_the_day_view_and_the_booking_form_pass_axe(page: Page, live_server, booking_clinic, receptionist,
-                                                     phone_patient):  # fmt: skip
-    from bookings.services import appointment_book
+def test_the_day_view_and_the_booking_form_pass_axe(
+    page: Page, live_server, booking_clinic, receptionist, phone_patient
+):
+    from bookings.appointments.services import appointment_book
 
     day = a_day_ahead(booking_clinic)
     area = booking_clinic.treatment.areas.first()
     appointment_book(
-        patient=phone_patient, treatment=booking_clinic.treatment, area=area, location=booking_clinic.location,
-        start=datetime.combine(day, time(10), tzinfo=booking_clinic.location.zone), by=receptionist,
-    )  # fmt: skip
+        patient=phone_patient,
+        treatment=booking_clinic.treatment,
+        area=area,
+        location=booking_clinic.location,
+        start=datetime.combine(day, time(10), tzinfo=booking_clinic.location.zone),
+        by=receptionist,
+    )
     audit = AxeAudit(page)
     sign_in(page, receptionist.email, authenticator_for(receptionist))
     open_day(page, day)

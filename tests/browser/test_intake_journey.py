@@ -16,11 +16,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Course
-from bookings.services import appointment_book
 from clinic.models import AuditEvent, Patient
 from intake.models import Intake, Review
-from intake.services import intake_questions
+from intake.selectors import intake_questions
 from tests.bookings.conftest import make_patient
 from tests.browser.conftest import PageProblems
 from tests.browser.staff import sign_in
@@ -81,7 +81,7 @@ def answer_the_questionnaire(page: Page, patient: Patient, audit: AxeAudit) -> i
     """Steps 1-5 as the patient takes them; the number of yes/no questions answered."""
     page.get_by_role("link", name="Health questionnaire").click()
     expect(page.get_by_role("heading", level=1, name="Your health questionnaires")).to_be_visible()
-    page.get_by_role("button", name="Start the questionnaire for Skin rejuvenation, face").click()
+    page.get_by_role("link", name="Start the questionnaire for Skin rejuvenation, face").click()
 
     expect_step(page, 1, "Your health")
     audit.check("step 1: your health")

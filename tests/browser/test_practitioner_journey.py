@@ -33,10 +33,16 @@ def test_a_practitioner_enrols_records_a_session_and_sets_their_hours(page: Page
     start = datetime.combine(yesterday, time(10), tzinfo=zone)
     patient = Patient.objects.create(first_name="Priya", last_name="Phonebook", date_of_birth=date(1979, 3, 4))
     done = Appointment.objects.create(
-        patient=patient, practitioner=practitioner, room=booking_clinic.rooms[0], location=booking_clinic.location,
-        treatment=booking_clinic.treatment, area=booking_clinic.treatment.areas.get(slug="face"),
-        status=Appointment.Status.COMPLETED, start=start, end=start + timedelta(minutes=30),
-    )  # fmt: skip
+        patient=patient,
+        practitioner=practitioner,
+        room=booking_clinic.rooms[0],
+        location=booking_clinic.location,
+        treatment=booking_clinic.treatment,
+        area=booking_clinic.treatment.areas.get(slug="face"),
+        status=Appointment.Status.COMPLETED,
+        start=start,
+        end=start + timedelta(minutes=30),
+    )
 
     # First sign-in: password, then the authenticator app set up from the key on the page.
     page.goto("/accounts/login/")

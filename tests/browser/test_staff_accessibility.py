@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment
-from bookings.services import appointment_book
 from clinic.models import Patient
 from clinic.roles import Role, user_set_roles
 from tests.browser.staff import sign_in
@@ -32,19 +32,36 @@ def manager(booking_clinic):
 def test_the_staff_pages_pass_axe(page: Page, booking_clinic, manager, confirmations_sent_inline):
     clinic = booking_clinic
     zone = clinic.location.zone
-    patient = Patient.objects.create(first_name="Priya", last_name="Phonebook", date_of_birth=date(1979, 3, 4),
-                                     phone="07700 900321", email="priya@example.org")  # fmt: skip
+    patient = Patient.objects.create(
+        first_name="Priya",
+        last_name="Phonebook",
+        date_of_birth=date(1979, 3, 4),
+        phone="07700 900321",
+        email="priya@example.org",
+    )
     tomorrow = (datetime.now(zone) + timedelta(days=1)).date()
     yesterday = tomorrow - timedelta(days=2)
-    appointment_book(patient=patient, treatment=clinic.treatment, area=clinic.treatment.areas.first(),
-                     location=clinic.location, practitioner=clinic.practitioner, by=manager,
-                     start=datetime.combine(tomorrow, time(10), tzinfo=zone))  # fmt: skip
+    appointment_book(
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.treatment.areas.first(),
+        location=clinic.location,
+        practitioner=clinic.practitioner,
+        by=manager,
+        start=datetime.combine(tomorrow, time(10), tzinfo=zone),
+    )
     start = datetime.combine(yesterday, time(10), tzinfo=zone)
     done = Appointment.objects.create(
-        patient=patient, practitioner=clinic.practitioner, room=clinic.rooms[0], location=clinic.location,
-        treatment=clinic.treatment, area=clinic.treatment.areas.first(), status=Appointment.Status.COMPLETED,
-        start=start, end=start + timedelta(minutes=30),
-    )  # fmt: skip
+        patient=patient,
+        practitioner=clinic.practitioner,
+        room=clinic.rooms[0],
+        location=clinic.location,
+        treatment=clinic.treatment,
+        area=clinic.treatment.areas.first(),
+        status=Appointment.Status.COMPLETED,
+        start=start,
+        end=start + timedelta(minutes=30),
+    )
     audit = AxeAudit(page)
 
     # A new staff member's first sign-in: the authenticator enrolment page.

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from clinic.invites import patient_claim_account, patient_from_invite_token, patient_invite_token
+from clinic.accounts.invites import patient_claim_account, patient_from_invite_token, patient_invite_token
 from clinic.models import AuditEvent, Notification, Patient, User
 from clinic.outbox import outbox_dispatch
 from clinic.roles import Role, roles_of, user_set_roles
@@ -33,11 +33,19 @@ def book_phone_patient(client, clinic, reception, **patient) -> Patient:
     """Reception books a new patient without an account from the diary, as on the phone."""
     client.force_login(reception)
     data = {
-        "patient": "new", "first_name": "Wanda", "last_name": "Walkin", "date_of_birth": "1980-02-03",
-        "phone": "07700 900777", "email": "wanda@example.org", "treatment": clinic.treatment.pk,
-        "area": clinic.area.pk, "practitioner": clinic.practitioner.pk, "date": "2026-12-03", "time": "10:00",
+        "patient": "new",
+        "first_name": "Wanda",
+        "last_name": "Walkin",
+        "date_of_birth": "1980-02-03",
+        "phone": "07700 900777",
+        "email": "wanda@example.org",
+        "treatment": clinic.treatment.pk,
+        "area": clinic.area.pk,
+        "practitioner": clinic.practitioner.pk,
+        "date": "2026-12-03",
+        "time": "10:00",
         **patient,
-    }  # fmt: skip
+    }
     response = client.post(reverse("diary-book", args=[clinic.location.slug]), data)
     assert response.status_code == 302
     client.logout()
@@ -99,11 +107,18 @@ def test_following_the_link_creates_the_account_signs_in_and_shows_the_questionn
 
 
 def test_a_patient_with_an_account_gets_the_sign_in_link_as_before(clinic):
-    from bookings.services import appointment_book
+    from bookings.appointments.services import appointment_book
 
     patient = clinic.patient
-    appointment_book(patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-                     start=NOW + timedelta(days=2, hours=2), by=patient.user, now=NOW)  # fmt: skip
+    appointment_book(
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=NOW + timedelta(days=2, hours=2),
+        by=patient.user,
+        now=NOW,
+    )
     outbox_dispatch(now=NOW)
     (request,) = [m for m in sent_to(patient.email) if "questionnaire" in m.subject]
     assert "http://testserver/me/intake/" in request.body and "/accounts/claim/" not in request.body
@@ -266,9 +281,13 @@ def test_an_invitation_is_dropped_if_the_patient_claimed_meanwhile(client, clini
 # --- registering afresh with a phone patient's address -------------------------------------------
 
 REGISTRATION = {
-    "email": "Wanda@Example.org", "password": "Saffron-Lantern-42", "first_name": "Wanda", "last_name": "Walkin",
-    "date_of_birth": "1980-02-03", "phone": "07700 900777",
-}  # fmt: skip
+    "email": "Wanda@Example.org",
+    "password": "Saffron-Lantern-42",
+    "first_name": "Wanda",
+    "last_name": "Walkin",
+    "date_of_birth": "1980-02-03",
+    "phone": "07700 900777",
+}
 
 
 def test_api_registration_with_a_phone_patients_address_sends_the_claim_link_instead_of_a_second_record(
@@ -293,8 +312,15 @@ def test_registering_in_the_booking_flow_with_a_phone_patients_address_makes_no_
     client, clinic, phone_patient
 ):
     start = (NOW + timedelta(days=1)).replace(hour=10)
-    client.post(f"/book/{clinic.treatment.slug}/hold/", {"area": clinic.area.slug, "location": clinic.location.slug,
-                "practitioner": clinic.practitioner.pk, "start": start.isoformat()})  # fmt: skip
+    client.post(
+        f"/book/{clinic.treatment.slug}/hold/",
+        {
+            "area": clinic.area.slug,
+            "location": clinic.location.slug,
+            "practitioner": clinic.practitioner.pk,
+            "start": start.isoformat(),
+        },
+    )
     data = {"action": "register", **{f"register-{k}": v for k, v in REGISTRATION.items()}}
     response = client.post("/booking/details/", data)
     assert response.status_code == 200 and "emailed you a link" in response.content.decode()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bookings.services import appointment_book
+from bookings.appointments.services import appointment_book
 from clinic.models import AuditEvent
 from tests.bookings.conftest import NOW, make_patient
 
@@ -15,9 +15,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 def test_audit_rows_cannot_be_changed_or_deleted(clinic):
     appointment_book(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=(NOW + timedelta(days=2)).replace(hour=10), by=clinic.patient.user, now=NOW,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=2)).replace(hour=10),
+        by=clinic.patient.user,
+        now=NOW,
+    )
     event = AuditEvent.objects.filter(action="appointment.book").get()
     event.action = "nothing.happened"
     with pytest.raises(PermissionError):
@@ -34,13 +39,23 @@ def test_audit_rows_cannot_be_changed_or_deleted(clinic):
 def test_every_action_records_who_what_and_from_where(client, clinic, reception):
     other = make_patient()
     mine = appointment_book(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=(NOW + timedelta(days=2)).replace(hour=10), by=reception, now=NOW,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=2)).replace(hour=10),
+        by=reception,
+        now=NOW,
+    )
     appointment_book(
-        patient=other, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=(NOW + timedelta(days=2)).replace(hour=12), by=other.user, now=NOW,
-    )  # fmt: skip
+        patient=other,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=2)).replace(hour=12),
+        by=other.user,
+        now=NOW,
+    )
     client.force_login(clinic.patient.user)
     client.post(f"/me/appointments/{mine.pk}/cancel/", {"reason": "Away"}, REMOTE_ADDR="203.0.113.9")
     cancel = AuditEvent.objects.get(action="appointment.cancel")
@@ -52,9 +67,14 @@ def test_a_manager_filters_the_trail_by_patient_and_by_staff_member(client, clin
     other = make_patient()
     for patient, by, hour in ((clinic.patient, reception, 10), (other, other.user, 12)):
         appointment_book(
-            patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-            start=(NOW + timedelta(days=2)).replace(hour=hour), by=by, now=NOW,
-        )  # fmt: skip
+            patient=patient,
+            treatment=clinic.treatment,
+            area=clinic.area,
+            location=clinic.location,
+            start=(NOW + timedelta(days=2)).replace(hour=hour),
+            by=by,
+            now=NOW,
+        )
     client.force_login(manager_user)
     by_patient = client.get(f"/admin/clinic/auditevent/?patient__id__exact={clinic.patient.pk}")
     assert by_patient.status_code == 200

@@ -1,4 +1,4 @@
-from clinic.celery import app
+from config.celery import app
 
 
 def test_celery_runs_with_the_reliability_settings_of_the_design():

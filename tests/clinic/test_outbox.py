@@ -16,8 +16,8 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
 from django.db import connection
 from django.urls import reverse
 
-from clinic import outbox, sms
-from clinic.celery import app as celery_app
+from clinic import sms
+from clinic.outbox import dispatch
 from clinic.models import Notification, Patient
 from clinic.outbox import (
     Drop,
@@ -30,6 +30,7 @@ from clinic.outbox import (
     register,
 )
 from clinic.tasks import dispatch_outbox
+from config.celery import app as celery_app
 from tests.factories import LocationFactory, PatientFactory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -396,11 +397,11 @@ def test_rows_left_sending_by_a_dead_dispatcher_are_reclaimed_after_ten_minutes(
 @pytest.mark.django_db
 def test_a_dispatcher_out_of_time_hands_its_unsent_rows_back(monkeypatch):
     rows = [schedule(due_at=NOW) for _ in range(3)]
-    monkeypatch.setattr(outbox, "SEND_BUDGET_SECONDS", -1.0)
+    monkeypatch.setattr(dispatch, "SEND_BUDGET_SECONDS", -1.0)
     assert outbox_dispatch(now=NOW).total == 0
     assert set(Notification.objects.values_list("status", "claimed_at")) == {(Status.PENDING, None)}
 
-    monkeypatch.setattr(outbox, "SEND_BUDGET_SECONDS", 120.0)
+    monkeypatch.setattr(dispatch, "SEND_BUDGET_SECONDS", 120.0)
     assert outbox_dispatch(now=NOW).sent == 3
     assert sent_subjects() == {f"ping {row.pk}": 1 for row in rows}
 
@@ -411,14 +412,14 @@ def test_the_conditional_claim_takes_each_due_row_once():
     rows = [schedule(due_at=NOW - n * MINUTE) for n in range(3)]
     schedule(due_at=NOW + MINUTE)  # not due
 
-    first = outbox._claim_conditional(now=NOW, limit=2)
+    first = dispatch._claim_conditional(now=NOW, limit=2)
     assert [r.pk for r in first] == [rows[2].pk, rows[1].pk]  # oldest first
     assert {r.status for r in first} == {Status.SENDING}
-    second = outbox._claim_conditional(now=NOW, limit=10)
+    second = dispatch._claim_conditional(now=NOW, limit=10)
     assert [r.pk for r in second] == [rows[0].pk]
-    assert outbox._claim_conditional(now=NOW, limit=10) == []
+    assert dispatch._claim_conditional(now=NOW, limit=10) == []
     # Another dispatcher's claim between our read and our update: the update matches nothing.
-    assert outbox._claim_one(rows[0].pk, now=NOW) is False
+    assert dispatch._claim_one(rows[0].pk, now=NOW) is False
 
 
 @pytest.mark.django_db
@@ -427,7 +428,7 @@ def test_a_row_retimed_after_the_claim_read_is_not_claimed_early():
     notification_schedule(
         kind="test.ping", channel="email", subject=row.patient, patient=row.patient, due_at=NOW + timedelta(hours=1)
     )
-    assert outbox._claim_one(row.pk, now=NOW) is False
+    assert dispatch._claim_one(row.pk, now=NOW) is False
 
 
 def test_beat_runs_the_dispatcher_every_minute_without_etas():

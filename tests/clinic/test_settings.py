@@ -28,7 +28,7 @@ KEY_NEW, KEY_OLD = "n" * 43 + "=", "o" * 43 + "="
 DEV_KEY = "FFJko_sqLJfW2S-04s6Y6C0fUpv5-JgFxq0d5DNZ1P4="
 PROBE = """
 import json
-from clinic import settings as s
+from config import settings as s
 db = s.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "options": db.get("OPTIONS", {}),

@@ -4,10 +4,10 @@ import importlib
 
 import pytest
 
-from intake import screening
 from intake.catalogue import catalogue_load
-from intake.defaults import CATALOGUE, MEDICATION_CLASSES
+from intake.domain import screening
 from intake.models import CatalogueVersion, ConsentText, ContraindicationItem, MedicationClass
+from tests.intake.defaults import CATALOGUE, MEDICATION_CLASSES
 from treatments.models import Treatment
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,11 @@ def test_screening_with_the_seeded_catalogue_flags_eliquis_despite_a_no():
     )
     findings = screening.screen(
         answers={"ANTITHROMBOTIC": False, "medications": ["Eliquis 5mg"], "allergies": ["eggs"]},
-        age=40, treatment=facts, catalogue=items, medication_classes=classes,
-    )  # fmt: skip
+        age=40,
+        treatment=facts,
+        catalogue=items,
+        medication_classes=classes,
+    )
     assert {(f.code, f.severity) for f in findings} >= {("ANTITHROMBOTIC", "RELATIVE"), ("ALLERGY_SOY_EGG", "ABSOLUTE")}
     assert screening.outcome(findings) == "not_suitable"
 

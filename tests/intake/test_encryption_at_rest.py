@@ -15,15 +15,10 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from intake.consent import consent_record
 from intake.models import Intake, Review
-from intake.services import (
-    consent_record,
-    intake_decide,
-    intake_open,
-    intake_questions,
-    intake_save_answers,
-    intake_submit,
-)
+from intake.selectors import intake_questions
+from intake.services import intake_decide, intake_open, intake_save_answers, intake_submit
 from tests.bookings.conftest import NOW, make_patient
 
 KEY_A, KEY_B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -50,8 +45,16 @@ def submitted(clinic, patient=None) -> Intake:
     patient = patient or clinic.patient
     intake = intake_open(patient=patient, treatment=clinic.treatment, area=clinic.area)
     answers = {item.code: False for item in intake_questions(intake)}
-    answers.update(medications=[MEDICINE], allergies=[], height_cm=170, weight_kg=65, weight_stable=True,
-                   hsv_frequency="never", hsv_after_procedure=False, expectations=EXPECTATIONS)  # fmt: skip
+    answers.update(
+        medications=[MEDICINE],
+        allergies=[],
+        height_cm=170,
+        weight_kg=65,
+        weight_stable=True,
+        hsv_frequency="never",
+        hsv_after_procedure=False,
+        expectations=EXPECTATIONS,
+    )
     intake_save_answers(intake=intake, answers=answers, by=patient.user)
     consent_record(intake=intake, typed_name=patient.full_name, agreed=True, address="127.0.0.1", now=NOW)
     intake = intake_submit(intake=intake, by=patient.user, now=NOW)
@@ -63,9 +66,13 @@ def reviewed(clinic, patient=None) -> tuple[Intake, Review]:
     """The same, declined with notes."""
     intake = submitted(clinic, patient)
     review = intake_decide(
-        intake=intake, practitioner=clinic.practitioner, decision="decline", by=clinic.practitioner.user,
-        notes=NOTE, finding_decisions={"ANTITHROMBOTIC": {"decision": "decline", "notes": FINDING_NOTE}},
-    )  # fmt: skip
+        intake=intake,
+        practitioner=clinic.practitioner,
+        decision="decline",
+        by=clinic.practitioner.user,
+        notes=NOTE,
+        finding_decisions={"ANTITHROMBOTIC": {"decision": "decline", "notes": FINDING_NOTE}},
+    )
     return Intake.objects.get(pk=intake.pk), Review.objects.get(pk=review.pk)
 
 
@@ -150,8 +157,10 @@ def test_keys_rotate_without_losing_a_record(clinic):
     assert "intake.Review: 2 row(s) re-encrypted" in out.getvalue()
 
     for intake, review in (first, second):
-        for value in [*raw("intake_intake", intake.pk, INTAKE_COLUMNS).values(),
-                      *raw("intake_review", review.pk, REVIEW_COLUMNS).values()]:  # fmt: skip
+        for value in [
+            *raw("intake_intake", intake.pk, INTAKE_COLUMNS).values(),
+            *raw("intake_review", review.pk, REVIEW_COLUMNS).values(),
+        ]:
             Fernet(KEY_B).decrypt(value.encode())
             with pytest.raises(InvalidToken):
                 Fernet(KEY_A).decrypt(value.encode())

@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, Course
-from bookings.services import appointment_book
 from clinic.models import AuditEvent
+from intake.consent import consent_record
 from intake.models import Intake, Review
-from intake.services import consent_record, intake_open, intake_questions, intake_save_answers, intake_submit
+from intake.selectors import intake_questions
+from intake.services import intake_open, intake_save_answers, intake_submit
 from intake.signals import intake_cleared
 from tests.bookings.conftest import NOW, make_patient, make_practitioner
 from tests.factories import LocationFactory
@@ -33,8 +35,16 @@ def url(intake: Intake, action: str = "") -> str:
 
 def clean_answers(intake: Intake) -> dict:
     answers = {item.code: False for item in intake_questions(intake)}
-    answers.update(medications=[], allergies=[], height_cm=170, weight_kg=65, weight_stable=True,
-                   hsv_frequency="never", hsv_after_procedure=False, expectations="Fresher skin")  # fmt: skip
+    answers.update(
+        medications=[],
+        allergies=[],
+        height_cm=170,
+        weight_kg=65,
+        weight_stable=True,
+        hsv_frequency="never",
+        hsv_after_procedure=False,
+        expectations="Fresher skin",
+    )
     return answers
 
 
@@ -42,9 +52,15 @@ def draft(clinic, patient=None, *, days: int = 2) -> Intake:
     """A draft intake of a patient booked at the practitioner's location (so staff reach it)."""
     patient = patient or clinic.patient
     appointment_book(
-        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=(NOW + timedelta(days=days)).replace(hour=10), by=patient.user, practitioner=clinic.practitioner, now=NOW,
-    )  # fmt: skip
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=days)).replace(hour=10),
+        by=patient.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
     return intake_open(patient=patient, treatment=clinic.treatment, area=clinic.area)
 
 
@@ -204,10 +220,15 @@ def test_a_practitioner_approves_and_the_course_is_shaped(api, clinic, django_ca
         with django_capture_on_commit_callbacks(execute=True):
             response = api.post(
                 url(intake, "decision"),
-                {"decision": "approve", "sessions": 6, "interval_days": 14, "notes": "INR stable",
-                 "finding_decisions": {"ANTITHROMBOTIC": {"decision": "proceed", "notes": "Prescriber aware"}}},
+                {
+                    "decision": "approve",
+                    "sessions": 6,
+                    "interval_days": 14,
+                    "notes": "INR stable",
+                    "finding_decisions": {"ANTITHROMBOTIC": {"decision": "proceed", "notes": "Prescriber aware"}},
+                },
                 format="json",
-            )  # fmt: skip
+            )
     finally:
         intake_cleared.disconnect(dispatch_uid="api-decision-test")
     assert response.status_code == 200 and response.json() == {"status": "cleared"}
@@ -220,7 +241,7 @@ def test_a_practitioner_approves_and_the_course_is_shaped(api, clinic, django_ca
 
 
 def test_a_practitioner_declines_and_the_held_session_is_released(
-    api, clinic, django_capture_on_commit_callbacks, mailoutbox
+    api, clinic, django_capture_on_commit_callbacks, mailoutbox, dispatch_after_commit
 ):
     intake = needs_review(clinic)
     api.force_authenticate(clinic.practitioner.user)

@@ -7,19 +7,18 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, Course
-from bookings.services import appointment_book
+from intake.consent import consent_record, photo_consent_set
 from intake.models import Intake, PhotoConsent, Review
+from intake.selectors import intake_questions
 from intake.services import (
     IntakeConflict,
-    consent_record,
     health_change_record,
     intake_decide,
     intake_open,
-    intake_questions,
     intake_save_answers,
     intake_submit,
-    photo_consent_set,
 )
 from intake.signals import intake_cleared
 from tests.bookings.conftest import NOW
@@ -30,8 +29,16 @@ Status = Intake.Status
 
 def clean_answers(intake) -> dict:
     answers = {item.code: False for item in intake_questions(intake)}
-    answers.update(medications=[], allergies=[], height_cm=170, weight_kg=65, weight_stable=True,
-                   hsv_frequency="never", hsv_after_procedure=False, expectations="Fresher skin")  # fmt: skip
+    answers.update(
+        medications=[],
+        allergies=[],
+        height_cm=170,
+        weight_kg=65,
+        weight_stable=True,
+        hsv_frequency="never",
+        hsv_after_procedure=False,
+        expectations="Fresher skin",
+    )
     return answers
 
 
@@ -39,9 +46,14 @@ def clean_answers(intake) -> dict:
 def booked(clinic):
     """The patient's first session, which starts a course awaiting intake."""
     return appointment_book(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=(NOW + timedelta(days=2)).replace(hour=10), by=clinic.patient.user, now=NOW,
-    )  # fmt: skip
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=2)).replace(hour=10),
+        by=clinic.patient.user,
+        now=NOW,
+    )
 
 
 def submitted(clinic, **changes) -> Intake:
@@ -136,13 +148,19 @@ def test_an_absolute_finding_is_never_cleared(clinic, decision):
 def test_approval_clears_and_books_nothing_before_it(clinic, booked, django_capture_on_commit_callbacks):
     intake = submitted(clinic, medications=["warfarin"])
     course = booked.course
-    assert course.status == Course.Status.AWAITING_INTAKE and course.intake is None
+    # The booking asked for this questionnaire; nothing but the first session is held before clearance.
+    assert course.status == Course.Status.AWAITING_INTAKE and course.intake == intake
+    assert course.appointments.active().count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         review = intake_decide(
-            intake=intake, practitioner=clinic.practitioner, decision="approve", by=clinic.practitioner.user,
-            sessions=5, interval_days=21,
+            intake=intake,
+            practitioner=clinic.practitioner,
+            decision="approve",
+            by=clinic.practitioner.user,
+            sessions=5,
+            interval_days=21,
             finding_decisions={"ANTITHROMBOTIC": {"decision": "proceed", "notes": "INR ok"}},
-        )  # fmt: skip
+        )
     intake.refresh_from_db()
     course.refresh_from_db()
     assert intake.status == Status.CLEARED and review.decision == Review.Decision.APPROVE
@@ -160,12 +178,20 @@ def test_approval_clears_and_books_nothing_before_it(clinic, booked, django_capt
 def test_the_course_shape_must_stay_inside_the_protocol(clinic, sessions, interval, field):
     intake = submitted(clinic, medications=["warfarin"])
     with pytest.raises(ValidationError) as caught:
-        intake_decide(intake=intake, practitioner=clinic.practitioner, decision="approve", by=None,
-                      sessions=sessions, interval_days=interval)  # fmt: skip
+        intake_decide(
+            intake=intake,
+            practitioner=clinic.practitioner,
+            decision="approve",
+            by=None,
+            sessions=sessions,
+            interval_days=interval,
+        )
     assert field in caught.value.message_dict
 
 
-def test_declining_releases_the_held_session(clinic, booked, django_capture_on_commit_callbacks, mailoutbox):
+def test_declining_releases_the_held_session(
+    clinic, booked, django_capture_on_commit_callbacks, mailoutbox, dispatch_after_commit
+):
     intake = submitted(clinic, medications=["warfarin"])
     with django_capture_on_commit_callbacks(execute=True):
         intake_decide(intake=intake, practitioner=clinic.practitioner, decision="decline", by=None, notes="Refer")

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
-from bookings.models import Course
+from bookings.appointments.services import appointment_book
 from clinic.models import Patient
 from intake.models import Consent, ConsentText, Intake, PhotoConsent
-from intake.services import intake_open, intake_questions
-from intake.views import DONE_MESSAGES, KIND_MESSAGE
+from intake.selectors import intake_questions
+from intake.services import intake_open
+from intake.web.patient.views import DONE_MESSAGES, KIND_MESSAGE
 from tests.bookings import conftest as booking_fixtures
-from tests.bookings.conftest import make_patient
+from tests.bookings.conftest import NOW, make_patient
 
 clinic = booking_fixtures.clinic
 reception = booking_fixtures.reception
@@ -354,25 +357,28 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, intake):
 # The list ---------------------------------------------------------------------------------------------
 
 
-def test_the_list_offers_start_for_an_open_course_and_start_opens_the_first_step(patient_client, clinic):
-    Course.objects.create(
-        patient=clinic.patient, treatment=clinic.treatment, area=clinic.area, practitioner=clinic.practitioner,
-        location=clinic.location, sessions_planned=clinic.treatment.sessions_default,
-        interval_days=clinic.treatment.interval_default_days,
-    )  # fmt: skip
-    html = patient_client.get(reverse("intake-list")).content.decode()
-    assert "Start" in html and f'name="area" value="{clinic.area.pk}"' in html
-    response = patient_client.post(reverse("intake-list"), {"treatment": clinic.treatment.pk, "area": clinic.area.pk})
+def test_a_booking_opens_the_questionnaire_its_course_needs_and_the_list_offers_start(patient_client, clinic):
+    appointment = appointment_book(
+        patient=clinic.patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=3)).replace(hour=10),
+        by=clinic.patient.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
     intake = Intake.objects.get(patient=clinic.patient)
     assert (intake.treatment, intake.area, intake.status) == (clinic.treatment, clinic.area, Intake.Status.DRAFT)
-    assert response["Location"] == step_url(intake, 1)
+    assert appointment.course.intake == intake and intake.needed_by == appointment.start
     html = patient_client.get(reverse("intake-list")).content.decode()
-    assert f'name="area" value="{clinic.area.pk}"' not in html and "Not finished" in html
+    assert "Not finished" in html and "Start" in html and step_url(intake, 1) in html
 
 
-def test_start_refuses_a_treatment_the_patient_has_no_open_course_for(patient_client, clinic):
+def test_the_list_is_read_only_a_questionnaire_cannot_be_opened_without_a_booking(patient_client, clinic):
     response = patient_client.post(reverse("intake-list"), {"treatment": clinic.treatment.pk, "area": clinic.area.pk})
-    assert response.status_code == 404 and not Intake.objects.exists()
+    assert response.status_code == 405 and not Intake.objects.exists()
+    assert "no health questionnaires yet" in patient_client.get(reverse("intake-list")).content.decode()
 
 
 # Before a later session -------------------------------------------------------------------------------

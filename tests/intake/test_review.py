@@ -10,12 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, Course
-from bookings.services import appointment_book
 from clinic.models import AuditEvent
 from clinic.roles import Role, user_set_roles
+from intake.consent import consent_record
 from intake.models import Intake, Review
-from intake.services import consent_record, intake_open, intake_questions, intake_save_answers, intake_submit
+from intake.selectors import intake_questions
+from intake.services import intake_open, intake_save_answers, intake_submit
 from intake.signals import intake_cleared
 from tests.bookings.conftest import NOW, make_patient, make_practitioner
 from tests.factories import LocationFactory, UserFactory
@@ -34,8 +36,16 @@ def detail_url(intake: Intake) -> str:
 
 def clean_answers(intake: Intake) -> dict:
     answers = {item.code: False for item in intake_questions(intake)}
-    answers.update(medications=[], allergies=[], height_cm=170, weight_kg=65, weight_stable=True,
-                   hsv_frequency="never", hsv_after_procedure=False, expectations="Fresher skin")  # fmt: skip
+    answers.update(
+        medications=[],
+        allergies=[],
+        height_cm=170,
+        weight_kg=65,
+        weight_stable=True,
+        hsv_frequency="never",
+        hsv_after_procedure=False,
+        expectations="Fresher skin",
+    )
     return answers
 
 
@@ -50,10 +60,15 @@ def submitted(clinic, patient=None, **changes) -> Intake:
 def book(clinic, patient, *, days: int, hour: int = 10) -> Appointment:
     """A first session at the practitioner's location: it starts a course awaiting the intake."""
     return appointment_book(
-        patient=patient, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=(NOW + timedelta(days=days)).replace(hour=hour), by=patient.user, practitioner=clinic.practitioner,
+        patient=patient,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=days)).replace(hour=hour),
+        by=patient.user,
+        practitioner=clinic.practitioner,
         now=NOW,
-    )  # fmt: skip
+    )
 
 
 def needs_review(clinic, patient=None, *, days: int | None = 2) -> Intake:
@@ -76,8 +91,14 @@ def practitioner_client(client, clinic):
 
 
 def approve_data(**extra) -> dict:
-    return {"decision": "approve", "finding_ANTITHROMBOTIC": "proceed", "sessions": "5", "interval_days": "21",
-            "notes": "Discussed bruising", **extra}  # fmt: skip
+    return {
+        "decision": "approve",
+        "finding_ANTITHROMBOTIC": "proceed",
+        "sessions": "5",
+        "interval_days": "21",
+        "notes": "Discussed bruising",
+        **extra,
+    }
 
 
 # --- The queue ----------------------------------------------------------------------------------
@@ -87,10 +108,17 @@ def test_the_queue_lists_intakes_needing_review_soonest_appointment_first(practi
     later = needs_review(clinic, make_patient(first_name="Later"), days=5)
     unbooked = needs_review(clinic, make_patient(first_name="Unbooked"), days=None)
     Appointment.objects.create(  # an appointment elsewhere in the clinic lets the practitioner see the patient
-        patient=unbooked.patient, practitioner=clinic.practitioner, room=clinic.rooms[0], location=clinic.location,
-        treatment=clinic.treatment, area=clinic.area, start=NOW - timedelta(days=30),
-        end=NOW - timedelta(days=30) + timedelta(minutes=30), status=Appointment.Status.COMPLETED,
-    )  # fmt: skip
+        patient=unbooked.patient,
+        practitioner=clinic.practitioner,
+        room=clinic.rooms[0],
+        location=clinic.location,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        start=NOW - timedelta(days=30),
+        end=NOW - timedelta(days=30) + timedelta(minutes=30),
+        status=Appointment.Status.COMPLETED,
+    )
+    unbooked.patient.locations.add(clinic.location)  # what the booking service records
     soonest = needs_review(clinic, make_patient(first_name="Soonest"), days=2)
     cleared = submitted(clinic, make_patient(first_name="Cleared"))
 
@@ -204,16 +232,21 @@ def test_approving_clears_the_intake_and_sends_intake_cleared_once(
 
 
 def test_declining_cancels_the_held_appointments_and_emails_the_patient(
-    practitioner_client, clinic, django_capture_on_commit_callbacks, mailoutbox
+    practitioner_client, clinic, django_capture_on_commit_callbacks, mailoutbox, dispatch_after_commit
 ):
     intake = needs_review(clinic)
     held = Appointment.objects.get(patient=clinic.patient)
     with django_capture_on_commit_callbacks(execute=True):
         response = practitioner_client.post(
             detail_url(intake),
-            {"decision": "decline", "finding_ANTITHROMBOTIC": "decline", "sessions": "5", "interval_days": "21",
-             "notes": "Refer to GP"},
-        )  # fmt: skip
+            {
+                "decision": "decline",
+                "finding_ANTITHROMBOTIC": "decline",
+                "sessions": "5",
+                "interval_days": "21",
+                "notes": "Refer to GP",
+            },
+        )
     assert response.status_code == 302
     intake.refresh_from_db()
     held.refresh_from_db()

@@ -9,16 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.defaults import CATALOGUE, CATALOGUE_VERSION_NOTE, MEDICATION_CLASSES
-from intake.screening import (
-    Finding,
-    Item,
-    TreatmentFacts,
-    applicable_items,
-    normalise,
-    outcome,
-    screen,
-)
+from intake.domain.screening import Finding, Item, TreatmentFacts, applicable_items, normalise, outcome, screen
+from tests.intake.defaults import CATALOGUE, CATALOGUE_VERSION_NOTE, MEDICATION_CLASSES
 
 ITEMS = [Item.from_dict(d) for d in CATALOGUE]
 BY_CODE = {item.code: item for item in ITEMS}

@@ -14,11 +14,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
-from bookings.feeds import calendar_feed_create
+from bookings.appointments.services import appointment_book
+from bookings.messages.feeds import calendar_feed_create
 from bookings.models import TimeOff
-from bookings.services import appointment_book
 from clinic.roles import Role, user_set_roles
-from intake.services import consent_record, intake_open, intake_questions, intake_save_answers, intake_submit
+from intake.consent import consent_record
+from intake.selectors import intake_questions
+from intake.services import intake_open, intake_save_answers, intake_submit
 from tests.bookings.conftest import NOW, make_patient
 from tests.bookings.practice import appointment_at, recorded
 from tests.factories import LocationFactory, UserFactory
@@ -76,10 +78,12 @@ EXPECTED = {
     "diary-appointment": ("/staff/diary/appointments/{appointment}/", row(302, 404, 404, 404, 200, 200, 200)),
     "diary-appointment-move": ("/staff/diary/appointments/{appointment}/move/", row(302, 404, 404, 404, 200, 200, 200)),
     "diary-appointment-cancel": (
-        "/staff/diary/appointments/{appointment}/cancel/", row(302, 404, 404, 405, 405, 405, 405)
+        "/staff/diary/appointments/{appointment}/cancel/",
+        row(302, 404, 404, 405, 405, 405, 405),
     ),
     "diary-appointment-status": (
-        "/staff/diary/appointments/{appointment}/status/", row(302, 404, 404, 405, 405, 405, 405)
+        "/staff/diary/appointments/{appointment}/status/",
+        row(302, 404, 404, 405, 405, 405, 405),
     ),
     "patient-export": ("/staff/patients/{patient}/export/", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-export-json": ("/staff/patients/{patient}/export.json", row(302, 404, 404, 404, 404, 404, 200)),
@@ -167,13 +171,25 @@ def world(clinic, reception):
     patient_a = clinic.patient
     patient_b = make_patient()
     appointment = appointment_book(
-        patient=patient_a, treatment=clinic.treatment, area=clinic.area, location=clinic.location,
-        start=(NOW + timedelta(days=2)).replace(hour=10), by=patient_a.user, now=NOW,
-    )  # fmt: skip
+        patient=patient_a,
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=(NOW + timedelta(days=2)).replace(hour=10),
+        by=patient_a.user,
+        now=NOW,
+    )
     intake = intake_open(patient=patient_a, treatment=clinic.treatment, area=clinic.area)
     answers = {item.code: False for item in intake_questions(intake)}
-    answers.update(medications=["warfarin"], allergies=[], height_cm=170, weight_kg=70, weight_stable=True,
-                   hsv_frequency="never", hsv_after_procedure=False)  # fmt: skip
+    answers.update(
+        medications=["warfarin"],
+        allergies=[],
+        height_cm=170,
+        weight_kg=70,
+        weight_stable=True,
+        hsv_frequency="never",
+        hsv_after_procedure=False,
+    )
     intake_save_answers(intake=intake, answers=answers, by=patient_a.user)
     consent_record(intake=intake, typed_name=patient_a.full_name, agreed=True, address="127.0.0.1", now=NOW)
     intake_submit(intake=intake, by=patient_a.user, now=NOW)  # needs review: a blood thinner

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from bookings.demo_diary import demo_diary_fill
+from bookings.management.demo_diary import demo_diary_fill
 from bookings.models import WorkingHours
 from clinic.models import Location, Patient, Practitioner, Room, User
 from clinic.roles import Role, user_set_roles

@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from bookings.models import Appointment
+from clinic.access import locations_for_staff
+from clinic.models import Location, Patient, Practitioner
+from clinic.roles import Role, has_role, is_staff_member
+from treatments.models import Area, Treatment
+
+MAX_SEARCH_DAYS = 62
+# Dates far outside any diary (year 1, year 9999) would overflow date arithmetic; refuse them
+# with a 400 naming the field instead.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def _in_range(value: date, field: str) -> None:
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise serializers.ValidationError({field: f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."})
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Location
+        fields = ["slug", "name", "timezone", "address", "phone"]
+
+
+class PractitionerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name")
+    locations = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    treatments = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+
+    class Meta:
+        model = Practitioner
+        fields = ["id", "name", "locations", "treatments"]
+
+
+def _slug_field(queryset, **kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, **kwargs)
+
+
+class PractitionerQuerySerializer(serializers.Serializer):
+    location = _slug_field(Location.objects.filter(is_active=True), required=False)
+    treatment = _slug_field(Treatment.objects.active(), required=False)
+
+
+class _AreaMixin:
+    def _resolve_area(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        area = Area.objects.filter(treatment=attrs["treatment"], slug=attrs["area"]).first()
+        if area is None:
+            raise serializers.ValidationError({"area": f"“{attrs['area']}” is not an area of this treatment."})
+        attrs["area"] = area
+        return attrs
+
+
+class AvailabilityQuerySerializer(_AreaMixin, serializers.Serializer):
+    treatment = _slug_field(Treatment.objects.active())
+    area = serializers.SlugField()
+    location = _slug_field(Location.objects.filter(is_active=True))
+    start = serializers.DateField(help_text="First local date, YYYY-MM-DD.")
+    end = serializers.DateField(help_text="Last local date (inclusive), YYYY-MM-DD.")
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=Practitioner.objects.filter(is_active=True), required=False
+    )
+    numbing_cream = serializers.BooleanField(default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _in_range(attrs["start"], "start")
+        _in_range(attrs["end"], "end")
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "The end date cannot be before the start date."})
+        if attrs["end"] - attrs["start"] > timedelta(days=MAX_SEARCH_DAYS):
+            raise serializers.ValidationError({"end": f"Search at most {MAX_SEARCH_DAYS} days at a time."})
+        return self._resolve_area(attrs)
+
+
+class ListQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    practitioner = serializers.IntegerField()
+    room = serializers.IntegerField()
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    slots = SlotSerializer(many=True)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    alternatives = SlotSerializer(many=True, required=False)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An instant: refuses a time without an offset instead of guessing the zone."""
+
+    def to_internal_value(self, value: Any):
+        parsed = super().to_internal_value(value)
+        if isinstance(value, str) and timezone.is_aware(parsed) and not _has_offset(value):
+            self.fail("naive")
+        if not EARLIEST_DAY <= parsed.date() <= LATEST_DAY:
+            self.fail("range")
+        return parsed
+
+    default_error_messages = {
+        "naive": "Give the time with its UTC offset, e.g. 2026-12-01T10:00:00+00:00.",
+        "range": f"Choose a time between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}.",
+    }
+
+
+def _has_offset(text: str) -> bool:
+    tail = text.strip()[10:]
+    return tail.endswith("Z") or "+" in tail or "-" in tail
+
+
+class AppointmentCreateSerializer(_AreaMixin, serializers.Serializer):
+    treatment = _slug_field(Treatment.objects.active())
+    area = serializers.SlugField()
+    location = _slug_field(Location.objects.filter(is_active=True))
+    start = AwareDateTimeField()
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=Practitioner.objects.filter(is_active=True), required=False
+    )
+    patient = serializers.PrimaryKeyRelatedField(
+        queryset=Patient.objects.all(), required=False, help_text="Staff only."
+    )
+    numbing_cream = serializers.BooleanField(default=False)
+    kind = serializers.ChoiceField(choices=Appointment.Kind.choices, default=Appointment.Kind.TREATMENT)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = self.context["request"].user
+        if is_staff_member(user):
+            if not locations_for_staff(user).filter(pk=attrs["location"].pk).exists():
+                raise serializers.ValidationError({"location": "You do not work at this location."})
+        else:
+            # Patients book treatment sessions for themselves; the rest is for staff to set.
+            for field in ("patient", "override_reason", "notes"):
+                if attrs.get(field):
+                    raise serializers.ValidationError({field: "Only clinic staff can set this."})
+            attrs["kind"] = Appointment.Kind.TREATMENT
+        if attrs["override_reason"] and not has_role(user, Role.RECEPTION, Role.MANAGER):
+            raise serializers.ValidationError({"override_reason": "Only reception or a clinic manager can overbook."})
+        return self._resolve_area(attrs)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class RescheduleSerializer(serializers.Serializer):
+    start = AwareDateTimeField()
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=Practitioner.objects.filter(is_active=True), required=False
+    )
+
+    def validate_practitioner(self, value: Practitioner) -> Practitioner:
+        if value and not is_staff_member(self.context["request"].user):
+            raise serializers.ValidationError("Only clinic staff can change the practitioner.")
+        return value
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Appointment.Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    practitioner = serializers.IntegerField(source="practitioner_id")
+    practitioner_name = serializers.CharField(source="practitioner.display_name")
+    room = serializers.IntegerField(source="room_id")
+    location = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    treatment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course = serializers.SerializerMethodField()
+    intake = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "start",
+            "end",
+            "status",
+            "kind",
+            "practitioner",
+            "practitioner_name",
+            "room",
+            "location",
+            "treatment",
+            "area",
+            "numbing_cream",
+            "course",
+            "session_number",
+            "intake",
+        ]
+        read_only_fields = fields
+
+    def get_course(self, obj: Appointment) -> int | None:
+        return None  # courses arrive with the scheduling issue
+
+    def get_intake(self, obj: Appointment) -> int | None:
+        return None  # intakes arrive with the intake issue

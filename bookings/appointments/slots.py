@@ -1,0 +1,182 @@
+"""Finding the slot a booking asks for, and inserting an appointment into it.
+
+Two guards stop a double booking: the availability check here (which also applies working
+hours, buffers and notice), and, on PostgreSQL, the exclusion constraints that catch the race
+two requests can still run between check and insert. On SQLite, IMMEDIATE transactions take the
+write lock at BEGIN, so check-then-insert cannot interleave.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bookings.appointments.errors import PatientBusy, SlotUnavailable
+from bookings.diary.loading import availability_search, diary_load, staff_rules
+from bookings.domain import availability as av
+from bookings.models import Appointment, BookingRules
+from clinic.models import Location, Practitioner, Room
+from treatments.models import Area, Treatment
+
+ALTERNATIVES = 5
+
+
+@dataclass(frozen=True)
+class SlotRequest:
+    """What a booking or a move asks for: a start at a location, for a visit of some length."""
+
+    location: Location
+    treatment: Treatment
+    start: datetime
+    duration: timedelta
+    practitioner_id: int | None = None
+    room_id: int | None = None  # reception booking from a room's column asks for that room only
+    exclude_appointment_id: int | None = None  # a move: the appointment does not block itself
+    for_staff: bool = False  # staff skip the online minimum notice
+
+
+def request_validate(
+    *, treatment: Treatment, area: Area, location: Location, practitioner: Practitioner | None, start: datetime
+) -> None:
+    errors: dict[str, str] = {}
+    if timezone.is_naive(start):
+        errors["start"] = "Give the start time with its UTC offset, e.g. 2026-12-01T10:00:00+00:00."
+    if area.treatment_id != treatment.pk:
+        errors["area"] = f"“{area.name}” is not an area of {treatment.name.lower()}."
+    if not treatment.is_active:
+        errors["treatment"] = f"{treatment.name} is not offered at the moment."
+    if not location.is_active:
+        errors["location"] = f"{location.name} is not taking bookings."
+    if practitioner is not None:
+        if not practitioner.is_active or not practitioner.locations.filter(pk=location.pk).exists():
+            errors["practitioner"] = f"{practitioner.display_name} does not work at {location.name}."
+        elif not practitioner.treatments.filter(pk=treatment.pk).exists():
+            errors["practitioner"] = f"{practitioner.display_name} does not perform {treatment.name.lower()}."
+    if errors:
+        raise ValidationError(errors)
+
+
+def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av.Slot:
+    """The slot to book for `request`, or SlotUnavailable saying why there is none."""
+    location = request.location
+    day = request.start.astimezone(location.zone).date()
+    diary = diary_load(
+        location=location,
+        treatment=request.treatment,
+        first_day=day,
+        last_day=day,
+        practitioner_id=request.practitioner_id,
+        exclude_appointment_id=request.exclude_appointment_id,
+        rules=rules,
+    )
+    rooms = [r for r in diary.rooms if request.room_id is None or r.room_id == request.room_id]
+    engine_rules = staff_rules(diary.rules) if request.for_staff else diary.rules
+    check = {
+        "slot_start": request.start,
+        "duration": request.duration,
+        "rooms": rooms,
+        "tz": location.zone,
+        "rules": engine_rules,
+        "now": now,
+        "closures": diary.closures,
+    }
+    for practitioner in diary.practitioners:
+        slot = av.slot_is_free(practitioner=practitioner, **check)
+        if slot is not None:
+            return slot
+    if len(diary.practitioners) != 1:
+        raise SlotUnavailable("That time is not free: no practitioner who does this treatment is free then.")
+    reason = av.slot_refusal(practitioner=diary.practitioners[0], **check)
+    raise SlotUnavailable(f"That time is not free: {reason or 'it has just been taken'}.")
+
+
+def slot_override(
+    *, location: Location, practitioner: Practitioner, start: datetime, duration: timedelta, room: Room | None = None
+) -> av.Slot:
+    """Reception's overbooking: the practitioner as asked, the room asked for, else the first room
+    free then (else the first room)."""
+    end = start + duration
+    if room is not None:
+        if room.location_id != location.pk or not room.is_active:
+            raise ValidationError({"room": f"{room.name} is not a room at {location.name}."})
+        return av.Slot(start=start, end=end, practitioner_id=practitioner.pk, room_id=room.pk)
+    rooms = list(Room.objects.filter(location=location, is_active=True).order_by("name", "id"))
+    if not rooms:
+        raise ValidationError({"location": f"{location.name} has no room to book into."})
+    busy_rooms = set(
+        Appointment.objects.active().filter(location=location).overlapping(start, end).values_list("room_id", flat=True)
+    )
+    room = next((r for r in rooms if r.pk not in busy_rooms), rooms[0])
+    return av.Slot(start=start, end=end, practitioner_id=practitioner.pk, room_id=room.pk)
+
+
+def slot_alternatives(request: SlotRequest, *, area: Area, numbing_cream: bool, now: datetime) -> list[av.Slot]:
+    """The free slots nearest the requested time, same practitioner if one was asked for."""
+    day = request.start.astimezone(request.location.zone).date()
+    slots = availability_search(
+        treatment=request.treatment,
+        area=area,
+        location=request.location,
+        first_day=day - timedelta(days=3),
+        last_day=day + timedelta(days=14),
+        now=now,
+        practitioner_id=request.practitioner_id,
+        numbing_cream=numbing_cream,
+        for_staff=request.for_staff,
+    )
+    nearest = sorted(slots, key=lambda s: abs(s.start - request.start))[:ALTERNATIVES]
+    return sorted(nearest, key=lambda s: s.start)
+
+
+def appointment_insert(appointment: Appointment, *, update: bool = False) -> Appointment:
+    """Save a new (or moved) appointment in a savepoint; a lost race is SlotUnavailable.
+
+    The savepoint leaves the caller's transaction usable, so a course schedule can record the
+    session as unplaced and go on with the next one."""
+    _check_patient_free(appointment)
+    try:
+        with transaction.atomic():
+            if update:
+                appointment.save()
+            else:
+                appointment.save(force_insert=True)
+    except IntegrityError as exc:
+        if _is_overlap(exc):
+            raise SlotUnavailable("Someone has just booked that time.") from exc
+        raise
+    return appointment
+
+
+def _check_patient_free(appointment: Appointment) -> None:
+    """Even with the practitioner and a room free, the patient may be booked elsewhere then
+    (a second treatment, or a phone booking on top of an online one)."""
+    clash = (
+        Appointment.objects.filter(
+            patient_id=appointment.patient_id,
+            status__in=Appointment.ACTIVE_STATUSES,
+            start__lt=appointment.end,
+            end__gt=appointment.start,
+        )
+        .exclude(pk=appointment.pk)
+        .select_related("location")
+        .first()
+    )
+    if clash is not None:
+        zone = clash.location.zone
+        raise PatientBusy(
+            f"The patient already has an appointment from {clash.start.astimezone(zone):%H:%M} "
+            f"to {clash.end.astimezone(zone):%H:%M} that day at {clash.location.name}."
+        )
+
+
+def _is_overlap(exc: IntegrityError) -> bool:
+    cause = exc.__cause__
+    return (
+        getattr(cause, "pgcode", None) == "23P01"
+        or "no_practitioner_overlap" in str(exc)
+        or "no_room_overlap" in str(exc)
+    )

@@ -1,0 +1,171 @@
+"""Load a location's diary into the pure availability engine, in a fixed number of queries.
+
+Four queries whatever the number of practitioners or days: working hours (which also name the
+practitioners), busy appointments together with time off (one UNION ALL over the window),
+rooms, and closures. Booking rules come from the cache.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from django.db.models import BigIntegerField, F, Q, Value
+
+from bookings.domain import availability as av
+from bookings.models import MAX_APPOINTMENT, Appointment, BookingRules, LocationClosure, TimeOff, WorkingHours
+from clinic.models import Location, Room
+from treatments.models import Area, Treatment
+
+
+@dataclass(frozen=True)
+class Diary:
+    practitioners: list[av.PractitionerDiary]
+    rooms: list[av.RoomDiary]
+    closures: frozenset[date]
+    rules: av.Rules
+    location: Location
+
+
+def diary_load(
+    *,
+    location: Location,
+    treatment: Treatment,
+    first_day: date,
+    last_day: date,
+    practitioner_id: int | None = None,
+    exclude_appointment_id: int | None = None,
+    rules: BookingRules | None = None,
+) -> Diary:
+    rules = rules or BookingRules.current()
+    engine_rules = rules.as_availability_rules()
+    window = av.busy_window(
+        first_day=first_day,
+        last_day=last_day,
+        tz=location.zone,
+        max_duration=MAX_APPOINTMENT,
+        buffer=engine_rules.buffer,
+    )
+
+    hours = WorkingHours.objects.filter(
+        location=location, practitioner__is_active=True, practitioner__treatments=treatment
+    )
+    if practitioner_id is not None:
+        hours = hours.filter(practitioner_id=practitioner_id)
+    blocks: dict[int, list[av.WorkingBlock]] = defaultdict(list)
+    # Ordered by practitioner id: "first available" then prefers practitioners consistently.
+    for pid, weekday, start, end in hours.order_by("practitioner_id", "weekday", "start").values_list(
+        "practitioner_id", "weekday", "start", "end"
+    ):
+        blocks[pid].append(av.WorkingBlock(weekday=weekday, start=start, end=end))
+    ids = list(blocks)
+
+    busy: dict[int, list[av.Interval]] = defaultdict(list)
+    time_off: dict[int, list[av.Interval]] = defaultdict(list)
+    room_busy: dict[int, list[av.Interval]] = defaultdict(list)
+    for pid, start, end, room_id in _busy_rows(ids, location, window, exclude_appointment_id):
+        interval = av.Interval(start, end)
+        if room_id is None:
+            time_off[pid].append(interval)
+            continue
+        busy[pid].append(interval)
+        room_busy[room_id].append(interval)
+
+    room_ids = (
+        Room.objects.filter(location=location, is_active=True).order_by("name", "id").values_list("id", flat=True)
+    )
+    closures = LocationClosure.objects.filter(location=location, first_day__lte=last_day, last_day__gte=first_day)
+    closed: set[date] = set()
+    for closure_first, closure_last in closures.values_list("first_day", "last_day"):
+        day = max(closure_first, first_day)
+        while day <= min(closure_last, last_day):
+            closed.add(day)
+            day += timedelta(days=1)
+
+    return Diary(
+        practitioners=[
+            av.PractitionerDiary(practitioner_id=pid, blocks=blocks[pid], time_off=time_off[pid], busy=busy[pid])
+            for pid in ids
+        ],
+        rooms=[av.RoomDiary(room_id=rid, busy=room_busy[rid]) for rid in room_ids],
+        closures=frozenset(closed),
+        rules=engine_rules,
+        location=location,
+    )
+
+
+def _busy_rows(ids: list[int], location: Location, window: av.Interval, exclude_appointment_id: int | None):
+    """Appointments (room set) and time off (room NULL) in one round trip."""
+    # Override bookings still occupy the practitioner and room, so they count as busy here.
+    appointments = Appointment.objects.active().filter(
+        Q(practitioner_id__in=ids) | Q(location=location),
+        start__lt=window.end,
+        end__gt=window.start,
+        start__gte=window.start - MAX_APPOINTMENT,
+    )
+    if exclude_appointment_id is not None:
+        appointments = appointments.exclude(pk=exclude_appointment_id)
+    off = TimeOff.objects.filter(practitioner_id__in=ids, start__lt=window.end, end__gt=window.start)
+    return (
+        appointments.order_by()
+        .annotate(busy_room=F("room_id"))
+        .values_list("practitioner_id", "start", "end", "busy_room")
+        .union(
+            off.order_by()
+            .annotate(busy_room=Value(None, output_field=BigIntegerField()))
+            .values_list("practitioner_id", "start", "end", "busy_room"),
+            all=True,
+        )
+    )
+
+
+def visit_length(*, area: Area, numbing_cream: bool, rules: BookingRules | None = None) -> timedelta:
+    """Area minutes, plus numbing-cream time at the start of the visit when the patient wants it."""
+    rules = rules or BookingRules.current()
+    extra = rules.numbing_cream_minutes if numbing_cream else 0
+    return timedelta(minutes=area.minutes + extra)
+
+
+def staff_rules(rules: av.Rules) -> av.Rules:
+    """The engine's rules for a booking made by staff: no minimum notice (the past stays closed)."""
+    return replace(rules, min_notice=timedelta(0))
+
+
+def availability_search(
+    *,
+    treatment: Treatment,
+    area: Area,
+    location: Location,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    practitioner_id: int | None = None,
+    numbing_cream: bool = False,
+    for_staff: bool = False,
+) -> list[av.Slot]:
+    """Free slots; with no practitioner given, one per start time ("first available").
+
+    `for_staff` drops the minimum notice: it keeps patients from booking online at short notice,
+    but reception must be able to put a walk-in into the next free quarter hour."""
+    rules = BookingRules.current()
+    diary = diary_load(
+        location=location,
+        treatment=treatment,
+        first_day=first_day,
+        last_day=last_day,
+        practitioner_id=practitioner_id,
+        rules=rules,
+    )
+    slots = av.find_slots(
+        practitioners=diary.practitioners,
+        rooms=diary.rooms,
+        tz=location.zone,
+        first_day=first_day,
+        last_day=last_day,
+        duration=visit_length(area=area, numbing_cream=numbing_cream, rules=rules),
+        rules=staff_rules(diary.rules) if for_staff else diary.rules,
+        now=now,
+        closures=diary.closures,
+    )
+    return slots if practitioner_id is not None else av.first_available(slots)

@@ -1,0 +1,125 @@
+"""Appointments, and the patient's private calendar feed of them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+
+from clinic.models import Location, Patient, Practitioner, Room
+from treatments.models import Area, Treatment
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+# No appointment is longer than this; availability searches look back this far for
+# appointments that started before the window and still run into it.
+MAX_APPOINTMENT = timedelta(hours=8)
+
+
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def active(self) -> AppointmentQuerySet:
+        return self.filter(status__in=Appointment.ACTIVE_STATUSES)
+
+    def overlapping(self, start: datetime, end: datetime) -> AppointmentQuerySet:
+        # The start__gte bound lets the (practitioner_id, start) index do the work.
+        return self.filter(start__lt=end, end__gt=start, start__gte=start - MAX_APPOINTMENT)
+
+    def for_patient_user(self, user) -> AppointmentQuerySet:
+        return self.filter(patient__user=user)
+
+
+class Appointment(models.Model):
+    class Kind(models.TextChoices):
+        TREATMENT = "treatment", "Treatment session"
+        CONSULTATION = "consultation", "Consultation"
+        MAINTENANCE = "maintenance", "Maintenance"
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        ARRIVED = "arrived", "Arrived"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    # Statuses that hold the practitioner and the room (the exclusion constraints' condition).
+    ACTIVE_STATUSES = (Status.BOOKED, Status.ARRIVED, Status.COMPLETED)
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="appointments")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    numbing_cream = models.BooleanField(default=False)
+    course = models.ForeignKey("Course", on_delete=models.PROTECT, null=True, blank=True, related_name="appointments")
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    is_override = models.BooleanField(
+        default=False, help_text="Booked by reception over a conflict; exempt from the no-overlap rule."
+    )
+    override_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["practitioner", "start"], name="bookings_appt_prac_start_idx"),
+            models.Index(fields=["room", "start"], name="bookings_appt_room_start_idx"),
+            models.Index(fields=["location", "start"], name="bookings_appt_loc_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="bookings_appt_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["booked", "arrived", "completed", "cancelled", "no_show"]),
+                name="bookings_appt_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_override=False) | ~models.Q(override_reason=""),
+                name="bookings_appt_override_has_reason",
+            ),
+            # The no-overlap exclusion constraints are PostgreSQL-only and live in migration
+            # 0003 (they cannot be declared here without breaking SQLite's table rebuilds).
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.treatment} for {self.patient} at {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+class CalendarFeed(models.Model):
+    """A patient's private calendar subscription: the unguessable token is the only credential.
+
+    Revoking deletes the row; a new one gets a new token, so an old URL stops working at once.
+    """
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.patient}"

@@ -1,0 +1,209 @@
+"""The practitioner's pages: their day, session records, and the patient record.
+
+Session records are clinical: only practitioners at the appointment's location and clinic
+managers reach them (everyone else gets 404), and every read is audited. The patient record is
+shared with reception, who see the administrative part only: the clinical sections are not
+computed for them at all, so nothing clinical can leak through the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from bookings.appointments.access import (
+    get_appointment_for_clinician,
+    may_edit_session_record,
+)
+from bookings.appointments.records import session_record_save, session_record_viewed
+from bookings.diary.selectors import latest_intakes
+from bookings.diary.words import INTAKE_WORDS, NO_INTAKE, session_words
+from bookings.models import Appointment, SessionRecord
+from bookings.web.practitioner.forms import SessionRecordForm
+from clinic.errors import Conflict
+from clinic.models import Location, Practitioner
+from clinic.params import parse_day
+from clinic.roles import Role, has_role, role_required
+from intake.models import Intake
+
+REVIEW_STATUSES = (Intake.Status.NEEDS_REVIEW, Intake.Status.NOT_SUITABLE)
+
+
+@dataclass
+class DayEntry:
+    pk: int
+    start_label: str
+    end_label: str
+    location: str
+    patient_pk: int
+    patient: str
+    treatment: str
+    area: str
+    session: str
+    status: str
+    status_code: str
+    completed: bool
+    recorded: bool
+    intake_pk: int | None
+    intake: str
+    findings: int
+    needs_review: bool
+
+
+def _latest_intakes(appointments: list[Appointment]) -> dict[tuple[int, int], tuple[int, str, int]]:
+    """(patient, treatment) -> (intake pk, status, findings count) of the latest intake: one query."""
+    return {
+        key: (pk, status, len(findings or []))
+        for key, (pk, status, findings) in latest_intakes(appointments, "pk", "status", "findings").items()
+    }
+
+
+@role_required(Role.PRACTITIONER, Role.MANAGER)
+def practitioner_day(request: HttpRequest) -> HttpResponse:
+    """One practitioner's appointments on one local day, across their locations."""
+    is_manager = has_role(request.user, Role.MANAGER)
+    chosen = request.GET.get("practitioner", "").strip()
+    if is_manager and chosen:
+        practitioner = Practitioner.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if practitioner is None:
+            raise Http404
+    else:
+        practitioner = Practitioner.objects.filter(user=request.user).first()
+    today = timezone.localdate()
+    day = parse_day(request, today)
+    entries: list[DayEntry] = []
+    if practitioner is not None:
+        # A day either side in UTC covers every location's zone; the local day is picked below.
+        window_start = datetime.combine(day - timedelta(days=1), time(0), tzinfo=UTC)
+        appointments = list(
+            Appointment.objects.filter(
+                practitioner=practitioner,
+                location__in=Location.objects.filter(practitioners=practitioner),
+                start__gte=window_start,
+                start__lt=window_start + timedelta(days=3),
+            )
+            .exclude(status=Appointment.Status.CANCELLED)
+            .select_related("patient", "treatment", "area", "course", "location")
+            .annotate(recorded=Exists(SessionRecord.objects.filter(appointment=OuterRef("pk"))))
+            .order_by("start", "id")
+        )
+        appointments = [a for a in appointments if a.start.astimezone(a.location.zone).date() == day]
+        intakes = _latest_intakes(appointments)
+        for a in appointments:
+            zone = a.location.zone
+            intake_pk, intake_status, findings = intakes.get((a.patient_id, a.treatment_id), (None, None, 0))
+            entries.append(
+                DayEntry(
+                    pk=a.pk,
+                    start_label=f"{a.start.astimezone(zone):%H:%M}",
+                    end_label=f"{a.end.astimezone(zone):%H:%M}",
+                    location=a.location.name,
+                    patient_pk=a.patient_id,
+                    patient=a.patient.full_name,
+                    treatment=a.treatment.name,
+                    area=a.area.name,
+                    session=session_words(a),
+                    status=a.get_status_display(),
+                    status_code=a.status,
+                    completed=a.status == Appointment.Status.COMPLETED,
+                    recorded=a.recorded,
+                    intake_pk=intake_pk if intake_status and intake_status != Intake.Status.DRAFT else None,
+                    intake=INTAKE_WORDS.get(intake_status, NO_INTAKE),
+                    findings=findings,
+                    needs_review=intake_status in REVIEW_STATUSES,
+                )
+            )
+    practitioners = (
+        list(Practitioner.objects.filter(is_active=True).order_by("display_name").values_list("pk", "display_name"))
+        if is_manager
+        else []
+    )
+    return render(
+        request,
+        "bookings/practice/day.html",
+        {
+            "practitioner": practitioner,
+            "own": practitioner is not None and practitioner.user_id == request.user.pk,
+            "practitioners": practitioners,
+            "chosen": chosen if is_manager else "",
+            "day": day,
+            "today": today,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "entries": entries,
+        },
+    )
+
+
+def _record_of(appointment: Appointment) -> SessionRecord | None:
+    return (
+        SessionRecord.objects.filter(appointment=appointment)
+        .select_related("recorded_by")
+        .prefetch_related("ingredients", "areas")
+        .first()
+    )
+
+
+@role_required(Role.PRACTITIONER, Role.MANAGER)
+def session_record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_appointment_for_clinician(request.user, pk)
+    record = _record_of(appointment)
+    if record is not None:
+        record.appointment = appointment  # already loaded with its patient
+        session_record_viewed(record=record, by=request.user)
+    return render(
+        request,
+        "bookings/practice/session_record.html",
+        {
+            "appointment": appointment,
+            "record": record,
+            "can_edit": may_edit_session_record(request.user, appointment),
+            "completed": appointment.status == Appointment.Status.COMPLETED,
+        },
+    )
+
+
+@role_required(Role.PRACTITIONER, Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def session_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_appointment_for_clinician(request.user, pk)
+    if not may_edit_session_record(request.user, appointment):
+        raise Http404  # colleagues at the location read the record; they do not edit it
+    record = _record_of(appointment)
+    context = {"appointment": appointment, "record": record}
+    if appointment.status != Appointment.Status.COMPLETED:
+        status = 409 if request.method == "POST" else 200
+        return render(request, "bookings/practice/session_record_form.html", {**context, "form": None}, status=status)
+    form = SessionRecordForm(
+        request.POST if request.method == "POST" else None,
+        instance=record or SessionRecord(appointment=appointment),
+        appointment=appointment,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session_record_save(
+                    appointment=appointment, by=request.user, data=form.service_data(), now=timezone.now()
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except Conflict as exc:
+                messages.error(request, exc.message)
+                status = 409
+            else:
+                messages.success(request, f"Session recorded for {appointment.patient.full_name}.")
+                return redirect("session-record", pk=appointment.pk)
+    elif record is not None:
+        # The form shows the record's contents: a read like any other.
+        record.appointment = appointment
+        session_record_viewed(record=record, by=request.user, via="session record form")
+    return render(request, "bookings/practice/session_record_form.html", {**context, "form": form}, status=status)

@@ -1,0 +1,265 @@
+"""The patient's online booking flow: treatment, area, location, practitioner, day, time,
+details, review, confirm. Every step is a server-rendered page; htmx only makes it quicker."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from bookings.appointments import services
+from bookings.appointments.access import get_appointment_for
+from bookings.appointments.errors import InvalidTransition, SlotUnavailable, TooLateToChange
+from bookings.diary.loading import availability_search, visit_length
+from bookings.models import Appointment, BookingRules
+from bookings.web.public.flow import Choice, choice_from_query, hold_clear, hold_load, hold_store
+from bookings.web.public.forms import AreaStepForm, LocationStepForm, PractitionerStepForm, ReviewForm
+from clinic.accounts.forms import PatientDetailsForm, RegistrationForm, SignInForm
+from clinic.accounts.services import patient_details_update, patient_register
+from clinic.models import Location, Patient, Practitioner
+from clinic.roles import Role, is_staff_member, roles_of
+from treatments.models import Treatment
+
+STEPS = ["Area", "Location", "Practitioner", "Day", "Time", "Your details", "Review"]
+
+
+def book_start(request: HttpRequest, slug: str) -> HttpResponse:
+    treatment = get_object_or_404(Treatment.objects.active(), slug=slug)
+    choice = choice_from_query(treatment, request.GET)
+    if choice.move and _movable(request, choice.move) is None:
+        raise Http404
+    context: dict[str, Any] = {"treatment": treatment, "choice": choice, "steps": STEPS}
+    if choice.area is None:
+        rules = BookingRules.current()
+        form = AreaStepForm(areas=list(treatment.areas.all()), numbing_minutes=rules.numbing_cream_minutes)
+        return _step(request, context, "area", form=form)
+    if choice.location is None:
+        locations = list(Location.objects.filter(is_active=True, practitioners__treatments=treatment).distinct())
+        return _step(request, context, "location", form=LocationStepForm(locations=locations))
+    if not choice.practitioner_chosen:
+        practitioners = list(
+            Practitioner.objects.filter(is_active=True, locations=choice.location, treatments=treatment).distinct()
+        )
+        return _step(request, context, "practitioner", form=PractitionerStepForm(practitioners=practitioners))
+    if choice.day is None:
+        return _step(request, context, "day", **_month(choice, request.GET.get("month")))
+    return _step(request, context, "time", slots=_slots(choice, choice.day, choice.day))
+
+
+def _step(request: HttpRequest, context: dict[str, Any], step: str, **extra: Any) -> HttpResponse:
+    context.update(extra, step=step, step_number=["area", "location", "practitioner", "day", "time"].index(step) + 1)
+    context["hidden"] = context["choice"].params(**{_FIELD_OF_STEP[step]: None, "date": None})
+    return render(request, "bookings/book.html", context)
+
+
+_FIELD_OF_STEP = {"area": "area", "location": "location", "practitioner": "practitioner", "day": "date", "time": "date"}
+
+
+def _slots(choice: Choice, first_day: date, last_day: date):
+    return availability_search(
+        treatment=choice.treatment,
+        area=choice.area,
+        location=choice.location,
+        first_day=first_day,
+        last_day=last_day,
+        now=timezone.now(),
+        numbing_cream=choice.numbing_cream,
+        practitioner_id=choice.practitioner.pk if choice.practitioner else None,
+    )
+
+
+def _month(choice: Choice, month: str | None) -> dict[str, Any]:
+    """A month calendar marking the days with at least one free time (one availability search)."""
+    zone = choice.location.zone
+    today = timezone.now().astimezone(zone).date()
+    last_bookable = (timezone.now() + BookingRules.current().as_availability_rules().horizon).astimezone(zone).date()
+    try:
+        year, number = (int(part) for part in (month or "").split("-"))
+        first = date(year, number, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    first = min(max(first, today.replace(day=1)), last_bookable.replace(day=1))
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    open_days = {s.start.astimezone(zone).date() for s in _slots(choice, max(first, today), min(last, last_bookable))}
+    weeks = [
+        [
+            {"day": day, "in_month": day.month == first.month, "open": day in open_days, "past": day < today}
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    return {
+        "month": first,
+        "weeks": weeks,
+        "open_days": sorted(open_days),
+        "previous_month": previous if previous >= today.replace(day=1) else None,
+        "next_month": following if following <= last_bookable else None,
+    }
+
+
+@require_POST
+def book_hold(request: HttpRequest, slug: str) -> HttpResponse:
+    """The patient picked a time: hold the choice in the session and ask who they are."""
+    treatment = get_object_or_404(Treatment.objects.active(), slug=slug)
+    choice = choice_from_query(treatment, request.POST)
+    start = parse_datetime(request.POST.get("start", ""))
+    if (
+        not (choice.area and choice.location and choice.practitioner_chosen)
+        or start is None
+        or timezone.is_naive(start)
+    ):
+        messages.error(request, "That time could not be read. Please choose a time again.")
+        return redirect(choice.url())
+    if choice.move and _movable(request, choice.move) is None:
+        raise Http404
+    hold_store(request.session, choice=choice, start=start)
+    return redirect("book-details")
+
+
+@require_http_methods(["GET", "POST"])
+def book_details(request: HttpRequest) -> HttpResponse:
+    """Sign in, create an account, or confirm the details we hold."""
+    held = hold_load(request.session)
+    if held is None:
+        messages.info(request, "Choose a treatment and a time first.")
+        return redirect("treatment-list")
+    user = request.user
+    if user.is_authenticated and is_staff_member(user):
+        return render(request, "bookings/book_staff.html", {"held": held})
+    if not user.is_authenticated:
+        return _sign_in_or_register(request, held)
+    patient = Patient.objects.filter(user=user).first()
+    form = PatientDetailsForm.for_patient(patient, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if patient is None:
+                raise Http404  # a signed-in account without a patient record is not a patient account
+            patient_details_update(patient=patient, by=user, today=timezone.localdate(), **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("book-review")
+    return render(request, "bookings/book_details.html", {"held": held, "form": form, "step_number": 6})
+
+
+def _sign_in_or_register(request: HttpRequest, held) -> HttpResponse:
+    action = request.POST.get("action")
+    sign_in = SignInForm(request.POST if action == "signin" else None, prefix="signin")
+    register = RegistrationForm(request.POST if action == "register" else None, prefix="register")
+    if action == "signin" and sign_in.is_valid():
+        user = authenticate(request, username=sign_in.cleaned_data["email"], password=sign_in.cleaned_data["password"])
+        if user is None:
+            sign_in.add_error(None, "The email address or password is not right.")
+        else:
+            login(request, user)
+            return redirect("book-details")
+    if action == "register" and register.is_valid():
+        try:
+            patient = patient_register(today=timezone.localdate(), **register.cleaned_data)
+        except ValidationError as exc:
+            register.add_service_errors(exc)
+        else:
+            login(request, patient.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account is ready.")
+            return redirect("book-review")
+    return render(
+        request,
+        "bookings/book_sign_in.html",
+        {"held": held, "sign_in": sign_in, "register": register, "active": action or "register", "step_number": 6},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate="10/10m", method="POST", block=True)
+def book_review(request: HttpRequest) -> HttpResponse:
+    held = hold_load(request.session)
+    if held is None:
+        messages.info(request, "Choose a treatment and a time first.")
+        return redirect("treatment-list")
+    if not request.user.is_authenticated or Role.PATIENT not in roles_of(request.user):
+        return redirect("book-details")
+    patient = Patient.objects.filter(user=request.user).first()
+    if patient is None:
+        return redirect("book-details")
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    alternatives: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = _confirm(request, held, patient)
+        except SlotUnavailable as exc:
+            alternatives = exc.alternatives
+            messages.warning(request, "Sorry, that time has just been taken. Here are the nearest free times.")
+        except (TooLateToChange, InvalidTransition) as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            hold_clear(request.session)
+            return redirect("book-confirmed", pk=appointment.pk)
+    rules = BookingRules.current()
+    context = {
+        "held": held,
+        "form": form,
+        "patient": patient,
+        "duration_minutes": int(
+            visit_length(area=held.area, numbing_cream=held.numbing_cream, rules=rules).total_seconds() // 60
+        ),
+        "rules": rules,
+        "alternatives": alternatives,
+        "step_number": 7,
+    }
+    return render(request, "bookings/book_review.html", context)
+
+
+def _confirm(request: HttpRequest, held, patient: Patient) -> Appointment:
+    if held.move:
+        appointment = _movable(request, held.move)
+        if appointment is None:
+            raise Http404
+        return services.appointment_reschedule(
+            appointment=appointment, start=held.start, by=request.user, practitioner=held.practitioner
+        )
+    return services.appointment_book(
+        patient=patient,
+        treatment=held.treatment,
+        area=held.area,
+        location=held.location,
+        start=held.start,
+        practitioner=held.practitioner,
+        numbing_cream=held.numbing_cream,
+        by=request.user,
+    )
+
+
+def book_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise Http404
+    appointment = get_appointment_for(request.user, pk)
+    return render(request, "bookings/book_confirmed.html", {"appointment": appointment})
+
+
+def _movable(request: HttpRequest, pk: int) -> Appointment | None:
+    """The signed-in patient's own booked appointment, or None."""
+    if not request.user.is_authenticated:
+        return None
+    try:
+        appointment = get_appointment_for(request.user, pk)
+    except Http404:
+        return None
+    if appointment.patient.user_id != request.user.pk or appointment.status != Appointment.Status.BOOKED:
+        return None
+    return appointment

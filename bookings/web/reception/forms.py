@@ -1,0 +1,248 @@
+"""Forms of reception's diary actions: find or add a patient, book, move, cancel, change status."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Replace
+
+from bookings.appointments.reception import NewPatient
+from bookings.models import Appointment
+from clinic.forms import DateInput, ServiceErrorsMixin
+from clinic.models import Location, Patient, Practitioner, Room
+from treatments.models import Area, Treatment
+
+SEARCH_LIMIT = 20
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
+        super().__init__({"step": 300, **(attrs or {})}, format=format or "%H:%M")
+
+
+def _digits(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    # A UK number typed internationally (+44 7700 ...) is stored nationally (07700 ...).
+    return "0" + digits[2:] if value.strip().startswith("+44") else digits
+
+
+class PatientSearchForm(forms.Form):
+    """Find an existing patient. Always POSTed: names, emails and phones never go in a URL."""
+
+    find_name = forms.CharField(label="Find by name", required=False, max_length=150)
+    find_date_of_birth = forms.DateField(label="Find by date of birth", required=False, widget=DateInput())
+    find_email = forms.CharField(label="Find by email", required=False, max_length=254)
+    find_phone = forms.CharField(label="Find by phone", required=False, max_length=40)
+
+    def clean(self):
+        data = super().clean()
+        name, phone = data.get("find_name", "").strip(), _digits(data.get("find_phone", ""))
+        if not (name or data.get("find_date_of_birth") or data.get("find_email", "").strip() or phone):
+            raise forms.ValidationError("Enter a name, a date of birth, an email address or a phone number.")
+        if name and len(name) < 2:
+            self.add_error("find_name", "Enter at least two letters of the name.")
+        if data.get("find_phone", "").strip() and len(phone) < 4:
+            self.add_error("find_phone", "Enter at least four digits of the phone number.")
+        return data
+
+    def results(self) -> list[Patient]:
+        data = self.cleaned_data
+        patients: QuerySet[Patient] = Patient.objects.all()
+        for word in data["find_name"].split():
+            patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        if data.get("find_date_of_birth"):
+            patients = patients.filter(date_of_birth=data["find_date_of_birth"])
+        if email := data["find_email"].strip():
+            patients = patients.filter(email__icontains=email)
+        if phone := _digits(data["find_phone"]):
+            stripped = Replace(
+                Replace(Replace("phone", Value(" "), Value("")), Value("-"), Value("")), Value("+44"), Value("0")
+            )
+            patients = patients.annotate(phone_digits=stripped).filter(phone_digits__contains=phone)
+        return list(
+            patients.order_by("last_name", "first_name", "id").only(
+                "first_name", "last_name", "date_of_birth", "email", "phone"
+            )[:SEARCH_LIMIT]
+        )
+
+
+def masked_contact(patient: Patient) -> str:
+    """Enough to tell two patients apart on the phone, not enough to copy a contact detail."""
+    parts = []
+    digits = re.sub(r"\D", "", patient.phone)
+    if digits:
+        parts.append(f"phone ending {digits[-3:]}")
+    if "@" in patient.email:
+        local, domain = patient.email.split("@", 1)
+        parts.append(f"{local[:1]}…@{domain}")
+    return ", ".join(parts) or "no contact details"
+
+
+class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
+    """Book a patient (found or new) into a slot. `patient` is a found patient's id or "new"."""
+
+    patient = forms.CharField(required=False)
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DateInput())
+    phone = forms.CharField(label="Phone", max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
+    email = forms.EmailField(label="Email", required=False)
+    confirm_new = forms.BooleanField(
+        label="This is a different person from the patient(s) with the same name and date of birth", required=False
+    )
+    treatment = forms.ModelChoiceField(Treatment.objects.none(), label="Treatment")
+    area = forms.ModelChoiceField(Area.objects.none(), label="Area")
+    practitioner = forms.ModelChoiceField(
+        Practitioner.objects.none(), label="Practitioner", required=False, empty_label="First available"
+    )
+    room = forms.ModelChoiceField(Room.objects.none(), label="Room", required=False, empty_label="Any free room")
+    date = forms.DateField(label="Date", widget=DateInput())
+    time = forms.TimeField(label="Start time", widget=TimeInput())
+    numbing_cream = forms.BooleanField(label="Numbing cream (adds its time to the start)", required=False)
+    override = forms.BooleanField(label="Overbook: book even though the time is not free", required=False)
+    override_reason = forms.CharField(label="Reason for overbooking", max_length=300, required=False)
+
+    def __init__(self, *args, location: Location, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.location = location
+        self.fields["treatment"].queryset = Treatment.objects.active()
+        self.fields["area"].queryset = Area.objects.filter(treatment__is_active=True).select_related("treatment")
+        self.fields["area"].label_from_instance = lambda a: f"{a.treatment.name}: {a.name} ({a.minutes} minutes)"
+        self.fields["practitioner"].queryset = Practitioner.objects.filter(locations=location, is_active=True)
+        self.fields["room"].queryset = Room.objects.filter(location=location, is_active=True)
+
+    def clean_patient(self) -> Patient | str | None:
+        value = self.cleaned_data["patient"].strip()
+        if value == "new":
+            return value
+        if not value.isdigit():
+            raise forms.ValidationError("Find the patient and choose them, or add a new patient.")
+        patient = Patient.objects.filter(pk=int(value)).first()
+        if patient is None:
+            raise forms.ValidationError("That patient no longer exists: search again.")
+        return patient
+
+    def clean(self):
+        data = super().clean()
+        if data.get("patient") == "new":
+            for name in ("first_name", "last_name", "date_of_birth"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"Enter the new patient’s {self.fields[name].label.lower()}.")
+            if not (data.get("phone", "").strip() or data.get("email")) and "email" not in self.errors:
+                self.add_error("phone", "Give a phone number or an email address.")
+        treatment, area = data.get("treatment"), data.get("area")
+        if treatment and area and area.treatment_id != treatment.pk:
+            self.add_error("area", f"“{area.name}” is not an area of {treatment.name.lower()}.")
+        if data.get("override"):
+            if not data.get("override_reason", "").strip():
+                self.add_error("override_reason", "Give the reason for overbooking (it is recorded).")
+            if not data.get("practitioner"):
+                self.add_error("practitioner", "Choose the practitioner to overbook.")
+        return data
+
+    def duplicates(self) -> list[Patient]:
+        """Existing patients with the new patient's name and date of birth: likely the same person."""
+        data = self.cleaned_data
+        return list(
+            Patient.objects.filter(
+                first_name__iexact=data["first_name"].strip(),
+                last_name__iexact=data["last_name"].strip(),
+                date_of_birth=data["date_of_birth"],
+            ).order_by("id")[:SEARCH_LIMIT]
+        )
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=self.location.zone)
+
+    def booking(self) -> dict[str, Any]:
+        """The booking service's arguments, from a valid form."""
+        data = self.cleaned_data
+        patient = data["patient"]
+        if patient == "new":
+            patient = NewPatient(
+                **{name: data[name] for name in ("first_name", "last_name", "date_of_birth")},
+                phone=data["phone"].strip(),
+                email=data["email"].strip(),
+            )
+        return {
+            "patient": patient,
+            "location": self.location,
+            "treatment": data["treatment"],
+            "area": data["area"],
+            "start": self.start,
+            "practitioner": data["practitioner"],
+            "room": data["room"],
+            "numbing_cream": data["numbing_cream"],
+            "override_reason": data["override_reason"] if data["override"] else "",
+        }
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(label="New date", widget=DateInput())
+    time = forms.TimeField(label="New start time", widget=TimeInput())
+    practitioner = forms.ModelChoiceField(Practitioner.objects.none(), label="Practitioner")
+
+    def __init__(self, *args, appointment: Appointment, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.appointment = appointment
+        self.fields["practitioner"].queryset = Practitioner.objects.filter(
+            locations=appointment.location_id, is_active=True, treatments=appointment.treatment_id
+        )
+
+    @property
+    def start(self) -> datetime:
+        zone = self.appointment.location.zone
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=zone)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Reason for cancelling", max_length=300)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason for cancelling.")
+        return reason
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (s, s.label) for s in (Appointment.Status.ARRIVED, Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW)
+        ]
+    )
+
+
+def apply_slot_pick(data, zone) -> None:
+    """A chosen alternative ("<ISO start>|<practitioner id>") fills the date, time and practitioner."""
+    pick = data.get("slot", "")
+    start_text, _, practitioner = pick.partition("|")
+    try:
+        start = datetime.fromisoformat(start_text).astimezone(zone)
+    except ValueError:
+        return
+    data["date"], data["time"] = start.date().isoformat(), start.strftime("%H:%M")
+    if practitioner.isdigit():
+        data["practitioner"] = practitioner
+    data.pop("override", None)
+
+
+def initial_from_query(query, location: Location) -> dict:
+    """The free cell's practitioner (or room), date and time: ids and times, never patient data."""
+    initial: dict = {}
+    for name in ("practitioner", "room", "treatment", "area"):
+        if query.get(name, "").isdigit():
+            initial[name] = int(query[name])
+    with contextlib.suppress(ValueError):
+        initial["date"] = date.fromisoformat(query.get("date", ""))
+    with contextlib.suppress(ValueError):
+        initial["time"] = time.fromisoformat(query.get("time", ""))
+    return initial

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from clinic.accounts.services import date_of_birth_errors
+from clinic.forms import DateInput, ServiceErrorsMixin
+from clinic.models import Patient
+
+
+class _AdultDateOfBirth:
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        errors = date_of_birth_errors(value, today=timezone.localdate())
+        if errors:
+            raise forms.ValidationError(errors)
+        return value
+
+
+class RegistrationForm(ServiceErrorsMixin, _AdultDateOfBirth, forms.Form):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Choose a password",
+        help_text="At least 10 characters, not a common password, and not only numbers.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput(attrs={"autocomplete": "bday"}))
+    phone = forms.CharField(
+        label="Mobile phone", max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+    )
+
+
+class PatientDetailsForm(_AdultDateOfBirth, forms.Form):
+    """The details a returning patient confirms (a plain form: the service does the saving)."""
+
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    date_of_birth = forms.DateField(label="Date of birth", widget=DateInput(attrs={"autocomplete": "bday"}))
+    phone = forms.CharField(
+        label="Mobile phone", max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+    )
+
+    @classmethod
+    def for_patient(cls, patient: Patient | None, data: Any = None) -> PatientDetailsForm:
+        initial = {}
+        if patient is not None:
+            initial = {
+                field: getattr(patient, field) for field in ("first_name", "last_name", "date_of_birth", "phone")
+            }
+        return cls(data, initial=initial)
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -1,0 +1,70 @@
+"""Reading intakes: the questions a questionnaire asks, its consent, and the review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, QuerySet
+
+from clinic.models import Patient
+from intake.catalogue import catalogue_load
+from intake.domain import screening
+from intake.models import Consent, ConsentText, Intake, PhotoConsent
+
+# Computed from the record (age) or asked as structured fields (height and weight, cold sores).
+ASKED_ELSEWHERE = frozenset(screening.COMPUTED_CODES) | {"HSV_FACE"}
+REVIEW_STATUSES = (Intake.Status.NEEDS_REVIEW, Intake.Status.NOT_SUITABLE)
+
+
+def treatment_facts(intake: Intake) -> screening.TreatmentFacts:
+    return screening.TreatmentFacts(
+        indication=intake.treatment.indication,
+        area=intake.area.slug,
+        ingredients=frozenset(intake.treatment.ingredients.values_list("name", flat=True)),
+    )
+
+
+def intake_questions(intake: Intake) -> list[screening.Item]:
+    items, _ = catalogue_load()
+    applicable = screening.applicable_items(items, treatment_facts(intake))
+    return [item for item in applicable if item.code not in ASKED_ELSEWHERE]
+
+
+def consent_text_for(intake: Intake) -> ConsentText | None:
+    """The latest wording of the treatment's consent: the one a patient signs now."""
+    return ConsentText.objects.filter(treatment=intake.treatment).order_by("-version").first()
+
+
+def consent_signature(intake: Intake) -> Consent | None:
+    """This intake's consent to the latest wording (a new version must be signed again)."""
+    text = consent_text_for(intake)
+    if text is None:
+        return None
+    return intake.consents.filter(text=text).order_by("-accepted_at").first()
+
+
+def photo_purposes_live(patient: Patient) -> list[str]:
+    return sorted(PhotoConsent.objects.filter(patient=patient, revoked_at=None).values_list("purpose", flat=True))
+
+
+def review_queue_of(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
+    """Intakes waiting for a practitioner, the one needed soonest first (none last): `needed_by` is
+    the first session of the course the questionnaire is for, as bookings tells intake."""
+    return (
+        intakes.filter(status__in=REVIEW_STATUSES)
+        .select_related("patient", "treatment", "area")
+        .order_by(F("needed_by").asc(nulls_last=True), "submitted_at", "pk")
+    )
+
+
+def answers_text(value: Any) -> str:
+    """An answer as the staff pages and the export show it."""
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if value is None or value == "":
+        return "Not answered"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "None"
+    return str(value)

@@ -1,0 +1,88 @@
+"""The data-rights pages: a clinic manager's export (JSON download and readable page) and erasure.
+Anyone else gets 404 from role_required; the work is in bookings/data_rights.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from clinic.models import Patient
+from clinic.roles import Role, role_required
+from privacy.services import patient_erase, patient_export
+
+CONFIRM_WORD = "ERASE"
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(
+        label=f"Type {CONFIRM_WORD} to confirm",
+        max_length=20,
+        help_text=f"In capital letters: {CONFIRM_WORD}.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-control"}),
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip()
+        if value != CONFIRM_WORD:
+            raise forms.ValidationError(f"Type {CONFIRM_WORD} exactly to erase this patient.")
+        return value
+
+
+@role_required(Role.MANAGER)
+def patient_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    data = patient_export(patient=patient, by=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f"attachment; filename=patient-{patient.pk}.json"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _answer_text(answer: Any) -> str:
+    if answer is True or answer is False:
+        return "Yes" if answer else "No"
+    if answer is None:
+        return ""
+    if isinstance(answer, list):
+        return ", ".join(str(item) for item in answer) or "None"
+    return str(answer)
+
+
+@role_required(Role.MANAGER)
+def patient_export_page(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    data = patient_export(patient=patient, by=request.user)
+    # Findings and snapshots are nested JSON: shown as formatted JSON, as in the download.
+    intakes = [
+        {
+            **intake,
+            "answer_rows": [(code, _answer_text(answer)) for code, answer in intake["answers"].items()],
+            "findings_json": json.dumps(intake["findings"], indent=2, ensure_ascii=False),
+            "snapshot_json": json.dumps(intake["snapshot"], indent=2, ensure_ascii=False),
+        }
+        for intake in data["intakes"]
+    ]
+    response = render(request, "privacy/export.html", {"patient": patient, "data": data, "intakes": intakes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(Role.MANAGER)
+def patient_erase_page(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient_erase(patient=patient, by=request.user, now=timezone.now())
+        messages.success(request, f"Patient #{patient.pk} has been erased. Their clinical record is kept, anonymised.")
+        return redirect("patient-export", pk=patient.pk)
+    return render(request, "privacy/erase.html", {"patient": patient, "form": form})
