@@ -30,8 +30,10 @@ class ClinicConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(device_forget, sender=model, dispatch_uid=f"clinic.device_forget.{model.__name__}")
 
-        # The outbox renderer of account invitations, registered for the web and the worker alike.
+        # The outbox renderers of the accounts' messages, registered for the web and the worker alike.
         from clinic.accounts.invites import INVITE_KIND, render_invite
+        from clinic.accounts.password_reset import RESET_KIND, render_password_reset
         from clinic.outbox import register
 
         register(INVITE_KIND)(render_invite)
+        register(RESET_KIND)(render_password_reset)

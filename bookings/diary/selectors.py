@@ -1,11 +1,142 @@
-"""Queries the diary pages share."""
+"""Queries the diary pages share: a location's day, a practitioner's week, the latest intakes.
+
+Each loads in a fixed number of queries whatever the number of appointments; laying the rows
+out is bookings/diary/grids.py's (and the maths bookings/domain/grid.py's).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
-from bookings.models import Appointment
+from bookings.domain.grid import Column, Span, minute_of_day, minutes_of
+from bookings.models import MAX_APPOINTMENT, Appointment, LocationClosure, TimeOff, WorkingHours
+from clinic.models import Location, Practitioner, Room
 from intake.models import Intake
+
+Off = tuple[int, int, str]  # local minutes [start, end) and the reason
+
+
+@dataclass
+class DayData:
+    """A location's day: the columns (practitioners, or rooms), their hours and time off in local
+    minutes, the day's appointments and their intake statuses, and the closure if it is closed."""
+
+    location: Location
+    day: date
+    by_room: bool
+    columns: list[Column]
+    blocks: dict[int, list[Span]] = field(default_factory=dict)
+    time_off: dict[int, list[Off]] = field(default_factory=dict)
+    appointments: list[Appointment] = field(default_factory=list)
+    statuses: dict[tuple[int, int], str] = field(default_factory=dict)
+    closure: str | None = None  # the reason ("" when none was given); None: open
+
+
+def local_day_bounds(day: date, zone) -> tuple[datetime, datetime]:
+    return datetime.combine(day, time(0), tzinfo=zone), datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def day_load(*, place: Location, day: date, by_room: bool) -> DayData:
+    """Seven queries: columns, hours, time off, appointments, intake statuses, closure."""
+    zone = place.zone
+    day_start, day_end = local_day_bounds(day, zone)
+    if by_room:
+        rooms = Room.objects.filter(location=place, is_active=True).order_by("name", "id").values_list("id", "name")
+        columns = [Column(pk, name) for pk, name in rooms]
+    else:
+        people = Practitioner.objects.filter(locations=place, is_active=True).order_by("display_name", "id")
+        columns = [Column(pk, name) for pk, name in people.values_list("id", "display_name")]
+    data = DayData(location=place, day=day, by_room=by_room, columns=columns)
+    blocks: dict[int, list[Span]] = defaultdict(list)
+    hours = WorkingHours.objects.filter(location=place, weekday=day.weekday(), practitioner__is_active=True)
+    for pid, start, end in hours.order_by("practitioner_id", "start").values_list("practitioner_id", "start", "end"):
+        blocks[pid].append((minutes_of(start), minutes_of(end)))
+    data.blocks = blocks
+    if not by_room and columns:  # time off shades practitioner columns only
+        off: dict[int, list[Off]] = defaultdict(list)
+        rows = TimeOff.objects.filter(practitioner_id__in=[c.pk for c in columns], start__lt=day_end, end__gt=day_start)
+        for pid, start, end, reason in rows.values_list("practitioner_id", "start", "end", "reason"):
+            off[pid].append((minute_of_day(start, day, zone), minute_of_day(end, day, zone), reason))
+        data.time_off = off
+    data.appointments = list(
+        Appointment.objects.filter(
+            location=place, start__lt=day_end, end__gt=day_start, start__gte=day_start - MAX_APPOINTMENT
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("patient", "treatment", "area", "course")
+        .order_by("start", "id")
+    )
+    data.statuses = latest_intake_statuses(data.appointments)
+    data.closure = (
+        LocationClosure.objects.filter(location=place, first_day__lte=day, last_day__gte=day)
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return data
+
+
+@dataclass
+class WeekData:
+    """One practitioner's week at a location, Monday to Sunday."""
+
+    location: Location
+    practitioner: Practitioner
+    monday: date
+    own: dict[int, list[Span]]  # weekday -> blocks here
+    elsewhere: dict[int, list[Off]]  # weekday -> blocks at other locations, with the location's name
+    time_off: list[tuple[datetime, datetime, str]]
+    closures: list[tuple[date, date, str]]
+    appointments: list[Appointment]
+    statuses: dict[tuple[int, int], str]
+
+    @property
+    def days(self) -> list[date]:
+        return [self.monday + timedelta(days=n) for n in range(7)]
+
+
+def week_load(*, place: Location, practitioner: Practitioner, monday: date) -> WeekData:
+    """Five queries: hours (all locations), time off, closures, appointments, intake statuses."""
+    zone = place.zone
+    week_start, _ = local_day_bounds(monday, zone)
+    week_end, _ = local_day_bounds(monday + timedelta(days=7), zone)
+    own: dict[int, list[Span]] = defaultdict(list)
+    elsewhere: dict[int, list[Off]] = defaultdict(list)
+    hours = WorkingHours.objects.filter(practitioner=practitioner).order_by("weekday", "start")
+    for location_id, name, weekday, start, end in hours.values_list(
+        "location_id", "location__name", "weekday", "start", "end"
+    ):
+        if location_id == place.pk:
+            own[weekday].append((minutes_of(start), minutes_of(end)))
+        else:
+            elsewhere[weekday].append((minutes_of(start), minutes_of(end), name))
+    off = TimeOff.objects.filter(practitioner=practitioner, start__lt=week_end, end__gt=week_start)
+    closures = LocationClosure.objects.filter(location=place, first_day__lte=monday + timedelta(days=6))
+    appointments = list(
+        Appointment.objects.filter(
+            practitioner=practitioner,
+            location=place,
+            start__lt=week_end,
+            end__gt=week_start,
+            start__gte=week_start - MAX_APPOINTMENT,
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("patient", "treatment", "area", "course")
+        .order_by("start", "id")
+    )
+    return WeekData(
+        location=place,
+        practitioner=practitioner,
+        monday=monday,
+        own=own,
+        elsewhere=elsewhere,
+        time_off=list(off.values_list("start", "end", "reason")),
+        closures=list(closures.filter(last_day__gte=monday).values_list("first_day", "last_day", "reason")),
+        appointments=appointments,
+        statuses=latest_intake_statuses(appointments),
+    )
 
 
 def latest_intakes(appointments: Sequence[Appointment], *fields: str) -> dict[tuple[int, int], tuple]:

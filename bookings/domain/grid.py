@@ -3,7 +3,7 @@ spans turned into table cells. Pure: no database, no request, no clock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -142,3 +142,79 @@ def minute_label(minute: int) -> str:
 
 def local_label(moment: datetime, zone: ZoneInfo) -> str:
     return f"{moment.astimezone(zone):%H:%M}"
+
+
+# --- laying out a day's rows ------------------------------------------------------------------
+
+Span = tuple[int, int]  # local minutes of a day, [start, end)
+State = tuple[str, str]  # (kind, label) of a row before appointments go on top
+FREE: State = ("free", "")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The rows of a grid: `rows` 15-minute rows from local minute `start`."""
+
+    start: int
+    rows: int
+
+    def minute(self, row: int) -> int:
+        return self.start + row * SLOT_MINUTES
+
+    def row_of(self, minute: int) -> int:
+        return min(max((minute - self.start) // SLOT_MINUTES, 0), self.rows - 1)
+
+    def row_end(self, minute: int) -> int:
+        """The row after the one `minute` ends in (exclusive, rounding up), at least one row."""
+        return min(max(-(-(minute - self.start) // SLOT_MINUTES), 1), self.rows)
+
+
+def opening_of(blocks: Iterable[Span]) -> Span | None:
+    """Earliest start to latest end of the day's working blocks; None when nobody works."""
+    blocks = list(blocks)
+    if not blocks:
+        return None
+    return min(s for s, _ in blocks), max(e for _, e in blocks)
+
+
+def default_opening() -> Span:
+    return minutes_of(DEFAULT_OPENING[0]), minutes_of(DEFAULT_OPENING[1])
+
+
+def frame_for(opening: Span | None, placed: Iterable[Span]) -> Frame:
+    """Opening hours (or 08:00-18:00 when nobody works), widened to show every appointment."""
+    open_start, open_end = opening or default_opening()
+    placed = list(placed)
+    start = min([open_start, *(first for first, _ in placed)])
+    end = max([open_end, *(last for _, last in placed)])
+    start -= start % SLOT_MINUTES
+    end = min(end + -end % SLOT_MINUTES, DAY_MINUTES)
+    return Frame(start=start, rows=max(1, (end - start) // SLOT_MINUTES))
+
+
+def hours_state(minute: int, own: Sequence[Span], elsewhere: Sequence[tuple[int, int, str]] = ()) -> State:
+    """Working, at another location, on a break between blocks, or not working at all."""
+    if any(s <= minute < e for s, e in own):
+        return FREE
+    away = next((name for s, e, name in elsewhere if s <= minute < e), None)
+    if away is not None:
+        return ("elsewhere", f"At {away}")
+    if own and min(s for s, _ in own) <= minute < max(e for _, e in own):
+        return ("break", "Break")
+    return ("outside", "Not working")
+
+
+def off_state(minute: int, off: Sequence[tuple[int, int, str]]) -> State | None:
+    reason = next((r for s, e, r in off if s <= minute < e), None)
+    if reason is None:
+        return None
+    return ("off", f"Off: {reason}" if reason else "Off")
+
+
+def column_states(frame: Frame, state_at: Callable[[int], State]) -> list[State]:
+    return [state_at(frame.minute(row)) for row in range(frame.rows)]
+
+
+def column_spans(frame: Frame, placed: Iterable[tuple[int, int, DiaryEntry]]) -> list[list]:
+    """One column's appointments (first minute, last minute, entry; in start order) as cells."""
+    return stack_spans((frame.row_of(first), frame.row_end(last), entry) for first, last, entry in placed)

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from bookings.diary.day_list import csv_safe
 from bookings.models import Appointment, Course
-from bookings.web.reception.day_list import csv_safe
 from clinic.models import AuditEvent
 from clinic.roles import Role, user_set_roles
 from intake.models import Intake

@@ -17,12 +17,12 @@ from django.db import connection
 from django.urls import reverse
 
 from clinic import sms
-from clinic.outbox import dispatch
 from clinic.models import Notification, Patient
 from clinic.outbox import (
     Drop,
     Message,
     Retime,
+    dispatch,
     notification_drop,
     notification_schedule,
     notifications_for_patient_drop,

@@ -15,6 +15,7 @@ from bookings.web.public.flow import Choice
 from clinic.access import patient_of
 from clinic.errors import Conflict
 from clinic.roles import Role, role_required
+from intake.models import Intake
 
 
 @role_required(Role.PATIENT)
@@ -36,7 +37,9 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
         # Before every later session the patient confirms nothing has changed (or tells us what has).
         intake = appointment.course.intake if appointment.course else None
         appointment.recheck_intake = (
-            intake if intake and intake.status == "cleared" and (appointment.session_number or 1) > 1 else None
+            intake
+            if intake and intake.status == Intake.Status.CLEARED and (appointment.session_number or 1) > 1
+            else None
         )
     past = [a for a in reversed(appointments) if a not in upcoming]
     courses = patient.courses.select_related("treatment", "area").order_by("-created_at")

@@ -8,12 +8,10 @@ computed for them at all, so nothing clinical can leak through the template.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,46 +22,24 @@ from bookings.appointments.access import (
     may_edit_session_record,
 )
 from bookings.appointments.records import session_record_save, session_record_viewed
-from bookings.diary.selectors import latest_intakes
-from bookings.diary.words import INTAKE_WORDS, NO_INTAKE, session_words
+from bookings.diary.practitioner_day import practitioner_day_entries
 from bookings.models import Appointment, SessionRecord
 from bookings.web.practitioner.forms import SessionRecordForm
 from clinic.errors import Conflict
-from clinic.models import Location, Practitioner
+from clinic.models import Practitioner
 from clinic.params import parse_day
 from clinic.roles import Role, has_role, role_required
-from intake.models import Intake
-
-REVIEW_STATUSES = (Intake.Status.NEEDS_REVIEW, Intake.Status.NOT_SUITABLE)
 
 
-@dataclass
-class DayEntry:
-    pk: int
-    start_label: str
-    end_label: str
-    location: str
-    patient_pk: int
-    patient: str
-    treatment: str
-    area: str
-    session: str
-    status: str
-    status_code: str
-    completed: bool
-    recorded: bool
-    intake_pk: int | None
-    intake: str
-    findings: int
-    needs_review: bool
-
-
-def _latest_intakes(appointments: list[Appointment]) -> dict[tuple[int, int], tuple[int, str, int]]:
-    """(patient, treatment) -> (intake pk, status, findings count) of the latest intake: one query."""
-    return {
-        key: (pk, status, len(findings or []))
-        for key, (pk, status, findings) in latest_intakes(appointments, "pk", "status", "findings").items()
-    }
+def _whose_day(request: HttpRequest, chosen: str) -> Practitioner | None:
+    """Managers may look at anyone's day (?practitioner=<id>); everyone else sees their own."""
+    if has_role(request.user, Role.MANAGER) and chosen:
+        valid = chosen.isascii() and chosen.isdigit()  # int("²") would raise
+        practitioner = Practitioner.objects.filter(pk=int(chosen)).first() if valid else None
+        if practitioner is None:
+            raise Http404
+        return practitioner
+    return Practitioner.objects.filter(user=request.user).first()
 
 
 @role_required(Role.PRACTITIONER, Role.MANAGER)
@@ -71,56 +47,10 @@ def practitioner_day(request: HttpRequest) -> HttpResponse:
     """One practitioner's appointments on one local day, across their locations."""
     is_manager = has_role(request.user, Role.MANAGER)
     chosen = request.GET.get("practitioner", "").strip()
-    if is_manager and chosen:
-        practitioner = Practitioner.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-        if practitioner is None:
-            raise Http404
-    else:
-        practitioner = Practitioner.objects.filter(user=request.user).first()
+    practitioner = _whose_day(request, chosen)
     today = timezone.localdate()
     day = parse_day(request, today)
-    entries: list[DayEntry] = []
-    if practitioner is not None:
-        # A day either side in UTC covers every location's zone; the local day is picked below.
-        window_start = datetime.combine(day - timedelta(days=1), time(0), tzinfo=UTC)
-        appointments = list(
-            Appointment.objects.filter(
-                practitioner=practitioner,
-                location__in=Location.objects.filter(practitioners=practitioner),
-                start__gte=window_start,
-                start__lt=window_start + timedelta(days=3),
-            )
-            .exclude(status=Appointment.Status.CANCELLED)
-            .select_related("patient", "treatment", "area", "course", "location")
-            .annotate(recorded=Exists(SessionRecord.objects.filter(appointment=OuterRef("pk"))))
-            .order_by("start", "id")
-        )
-        appointments = [a for a in appointments if a.start.astimezone(a.location.zone).date() == day]
-        intakes = _latest_intakes(appointments)
-        for a in appointments:
-            zone = a.location.zone
-            intake_pk, intake_status, findings = intakes.get((a.patient_id, a.treatment_id), (None, None, 0))
-            entries.append(
-                DayEntry(
-                    pk=a.pk,
-                    start_label=f"{a.start.astimezone(zone):%H:%M}",
-                    end_label=f"{a.end.astimezone(zone):%H:%M}",
-                    location=a.location.name,
-                    patient_pk=a.patient_id,
-                    patient=a.patient.full_name,
-                    treatment=a.treatment.name,
-                    area=a.area.name,
-                    session=session_words(a),
-                    status=a.get_status_display(),
-                    status_code=a.status,
-                    completed=a.status == Appointment.Status.COMPLETED,
-                    recorded=a.recorded,
-                    intake_pk=intake_pk if intake_status and intake_status != Intake.Status.DRAFT else None,
-                    intake=INTAKE_WORDS.get(intake_status, NO_INTAKE),
-                    findings=findings,
-                    needs_review=intake_status in REVIEW_STATUSES,
-                )
-            )
+    entries = practitioner_day_entries(practitioner=practitioner, day=day) if practitioner else []
     practitioners = (
         list(Practitioner.objects.filter(is_active=True).order_by("display_name").values_list("pk", "display_name"))
         if is_manager

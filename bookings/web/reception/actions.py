@@ -32,10 +32,12 @@ from bookings.models import Appointment, BookingRules
 from bookings.web.reception.day import day_context, day_url
 from bookings.web.reception.forms import CancelForm, MoveForm, StatusForm, apply_slot_pick
 from clinic.errors import Conflict
+from clinic.formatting import friendly_when
 from clinic.models import Location, Practitioner
 from clinic.roles import Role, role_required
 
 STAFF = (Role.RECEPTION, Role.PRACTITIONER, Role.MANAGER)
+MOVE = "bookings/diary/_move.html"
 SLOTS_SHOWN = 96  # a whole day of 15-minute starts: the list is the point of the page
 
 
@@ -206,55 +208,50 @@ def _move_context(appointment: Appointment, day: date, form: MoveForm, **extra) 
 @role_required(*STAFF)
 def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
-    zone = appointment.location.zone
     if request.method != "POST":
-        day = local_day(appointment)
-        try:
-            chosen = date.fromisoformat(request.GET.get("date", ""))
-        except ValueError:
-            chosen = day
-        if abs((chosen - day).days) <= 366:  # a year either way: beyond that, a typo
-            day = chosen
-        form = MoveForm(
-            appointment=appointment,
-            initial={
-                "date": day,
-                "time": appointment.start.astimezone(zone).time(),
-                "practitioner": appointment.practitioner_id,
-            },
-        )
-        return panel_response(request, "bookings/diary/_move.html", _move_context(appointment, day, form))
-
+        return _move_page(request, appointment)
     data = request.POST.copy()
-    apply_slot_pick(data, zone)
+    apply_slot_pick(data, appointment.location.zone)
     form = MoveForm(data, appointment=appointment)
     if not form.is_valid():
         day = form.cleaned_data.get("date") or local_day(appointment)
-        return panel_response(request, "bookings/diary/_move.html", _move_context(appointment, day, form), status=400)
+        return panel_response(request, MOVE, _move_context(appointment, day, form), status=400)
     old_day = local_day(appointment)
     try:
         moved = appointment_reschedule(
             appointment=appointment, start=form.start, by=request.user, practitioner=form.cleaned_data["practitioner"]
         )
     except (Conflict, ValidationError) as exc:
-        if isinstance(exc, ValidationError):
-            for field, errors in _error_dict(exc).items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.message)
-        alternatives = [
-            (s.start.isoformat(), s.start.astimezone(zone), s.practitioner_id) for s in getattr(exc, "alternatives", [])
-        ]
+        form.add_service_errors(exc)
+        zone = appointment.location.zone
+        alternatives = [(s.start.isoformat(), s.start.astimezone(zone), s.practitioner_id) for s in _alts(exc)]
         context = _move_context(appointment, form.cleaned_data["date"], form, alternatives=alternatives)
         # A refused move changes nothing: htmx gets 409 (shown in the panel), a plain POST its form again.
         status = (409 if isinstance(exc, Conflict) else 400) if request.htmx else 200
-        return panel_response(request, "bookings/diary/_move.html", context, status=status)
-    when = moved.start.astimezone(zone)
-    notice = f"Moved {moved.patient.full_name} to {when:%A %-d %B at %H:%M} with {moved.practitioner.display_name}."
-    new_day = when.date()
-    if new_day != old_day and not request.htmx:
+        return panel_response(request, MOVE, context, status=status)
+    when = moved.start.astimezone(moved.location.zone)
+    notice = f"Moved {moved.patient.full_name} to {friendly_when(when)} with {moved.practitioner.display_name}."
+    if when.date() != old_day and not request.htmx:
         notice += " Showing the new day."
-    return grid_response(request, place=moved.location, day=new_day, notice=notice)
+    return grid_response(request, place=moved.location, day=when.date(), notice=notice)
+
+
+def _move_page(request: HttpRequest, appointment: Appointment) -> HttpResponse:
+    day = local_day(appointment)
+    try:
+        chosen = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        chosen = day
+    if abs((chosen - day).days) <= 366:  # a year either way: beyond that, a typo
+        day = chosen
+    start = appointment.start.astimezone(appointment.location.zone)
+    initial = {"date": day, "time": start.time(), "practitioner": appointment.practitioner_id}
+    form = MoveForm(appointment=appointment, initial=initial)
+    return panel_response(request, MOVE, _move_context(appointment, day, form))
+
+
+def _alts(exc: Exception) -> list:
+    return getattr(exc, "alternatives", [])
 
 
 def _error_dict(exc: ValidationError) -> dict[str, list[str]]:

@@ -27,6 +27,7 @@ from bookings.web.reception.forms import (
 )
 from clinic.access import locations_for_staff
 from clinic.errors import Conflict
+from clinic.formatting import friendly_when
 from clinic.models import Location, Patient, Practitioner
 from clinic.roles import role_required
 from treatments.models import Treatment
@@ -116,7 +117,7 @@ def _booked(appointment: Appointment) -> str:
     overbooked = " (overbooked)" if appointment.is_override else ""
     return (
         f"Booked {appointment.patient.full_name} for {appointment.treatment.name.lower()} "
-        f"({appointment.area.name.lower()}) on {when:%A %-d %B at %H:%M} with {appointment.practitioner.display_name}"
+        f"({appointment.area.name.lower()}) on {friendly_when(when)} with {appointment.practitioner.display_name}"
         f"{overbooked}."
     )
 

@@ -185,7 +185,7 @@ class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class MoveForm(forms.Form):
+class MoveForm(ServiceErrorsMixin, forms.Form):
     date = forms.DateField(label="New date", widget=DateInput())
     time = forms.TimeField(label="New start time", widget=TimeInput())
     practitioner = forms.ModelChoiceField(Practitioner.objects.none(), label="Practitioner")
