@@ -19,7 +19,13 @@ class ClinicConfig(AppConfig):
 
         user_logged_in.connect(staff_session_on_login, dispatch_uid="clinic.staff_session_on_login")
 
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from clinic.accounts.tokens import user_tokens_follow_credentials
+        from clinic.models import User
+
+        # A new password or a disabled account revokes the user's API tokens.
+        pre_save.connect(user_tokens_follow_credentials, sender=User, dispatch_uid="clinic.user_tokens")
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 

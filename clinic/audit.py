@@ -8,9 +8,11 @@ by `AuditAddressMiddleware`, so services need no request object.
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
@@ -21,14 +23,29 @@ def current_address() -> str | None:
     return _address.get()
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind NUM_PROXIES proxies the address the outermost
+    of them saw (the one they appended last-but-n to X-Forwarded-For). With no proxies configured
+    the header is ignored, so a client cannot choose its own address to dodge a rate limit."""
+    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+    proxies = getattr(settings, "NUM_PROXIES", 0)
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            candidate = hops[-min(proxies, len(hops))]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                return remote  # a forged or garbled header: the proxy's own address, not a 500
+    return remote
+
+
 class AuditAddressMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # REMOTE_ADDR is the proxy's address behind a proxy; deployments that terminate TLS
-        # elsewhere should set it from the proxy's header in their WSGI server.
-        token = _address.set(request.META.get("REMOTE_ADDR"))
+        token = _address.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

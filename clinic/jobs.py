@@ -24,7 +24,8 @@ def task_after_commit(name: str, *args: Any) -> None:
 
     def queue() -> None:
         try:
-            _task(name).delay(*args)
+            # No publish retries: a dead broker answers at once instead of holding the response.
+            _task(name).apply_async(args=args, retry=False)
         except Exception:  # noqa: BLE001 - a dead broker must never turn a committed request into a 500
             logger.warning("could not queue %s now; the beat's sweep will do it", name, exc_info=True)
 

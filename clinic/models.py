@@ -315,3 +315,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.channel}) {self.subject_type}#{self.subject_id} {self.status}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a request sent with an Idempotency-Key, kept for 24 hours.
+
+    Written in the same transaction as what the request did, so the answer exists exactly when
+    its effect does; the unique (owner, key) makes a concurrent repeat wait for the first and
+    then answer as it did. clinic/idempotency.py is the only writer.
+    """
+
+    owner = models.CharField(max_length=80, help_text="user:<id>, or anonymous.")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="clinic_idempotency_owner_key")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key[:20]}"

@@ -12,6 +12,8 @@ so `ClinicAutoSchema` derives them instead of each view repeating them:
 - 429 where a rate limit applies (with Retry-After).
 
 409 conflicts differ by view (the booking ones carry alternatives) and are declared per view.
+A view method marked `@idempotent` (clinic/idempotency.py) also gets the Idempotency-Key header
+and its 422 (the key was used for another request).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.throttling import ScopedRateThrottle
 
 from clinic.errors import ErrorSerializer
+from clinic.idempotency import KEY_PARAMETER
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -49,6 +52,7 @@ DESCRIPTIONS = {
     "404": "No such object, or not one the caller may see.",
     "415": "The body's media type is not one the API reads (use application/json).",
     "429": "Too many requests (or, for tokens, too many failed sign-ins): wait Retry-After seconds.",
+    "422": "This Idempotency-Key was already used for a different request.",
 }
 
 
@@ -67,8 +71,20 @@ class ClinicAutoSchema(AutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self._is_idempotent():
+            parameters.append(KEY_PARAMETER)
+        return parameters
+
+    def _is_idempotent(self) -> bool:
+        handler = getattr(self.view, self.method.lower(), None)
+        return bool(getattr(handler, "idempotent", False))
+
     def _error_codes(self, operation: dict[str, Any]) -> list[str]:
         codes = []
+        if self._is_idempotent():
+            codes.append("422")
         has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
         if "requestBody" in operation or has_query or self.method in UNSAFE:
             codes.append("400")

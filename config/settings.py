@@ -215,6 +215,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "clinic.accounts.security.axes_lockout_response"  # JSON for the API, the page for people
 RATELIMIT_VIEW = "clinic.views.rate_limited"
+# One notion of the client's address for every limit and the audit trail (NUM_PROXIES below).
+RATELIMIT_IP_META_KEY = "clinic.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
 # Two-factor authentication (django-otp) for staff and the admin. A wrong code makes the device
 # wait 1, 2, 4, 8... seconds before it checks another (factor 1 = on; 0 would turn it off).
 OTP_TOTP_ISSUER = CLINIC_NAME
@@ -222,6 +225,10 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+# An API token lasts this long from its issue (clinic/accounts/tokens.py).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+# Reverse proxies in front of the web processes that append the client to X-Forwarded-For.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -285,8 +292,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Redis redelivers an unacknowledged task after this; tasks never wait longer than a few
-    # minutes (notifications are rows, not far-future ETAs), so one hour is generous.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # minutes (notifications are rows, not far-future ETAs), so one hour is generous. A web
+    # process publishing to a dead broker gives up after one quick retry (about 0.1 s, not 6 s):
+    # what it asked for is a row that the beat's sweeps pick up anyway (clinic/jobs.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
@@ -320,7 +337,7 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "clinic.sms.ConsoleBackend")
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "clinic.accounts.tokens.ExpiringTokenAuthentication",
         "clinic.accounts.api_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -329,7 +346,14 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "clinic.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"register": "20/hour", "booking": "30/hour", "token": "30/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "register": os.environ.get("API_THROTTLE_REGISTER", "20/hour"),
+        "booking": os.environ.get("API_THROTTLE_BOOKING", "30/hour"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "30/hour"),
+    },
+    # Behind this many proxies the client is the address they add to X-Forwarded-For; with none
+    # (the default) the header is ignored, so a client cannot dodge a limit by sending it.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meso Clinic API",

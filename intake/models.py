@@ -152,6 +152,15 @@ class Intake(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "submitted_at"], name="intake_status_idx")]
+        constraints = [
+            # One questionnaire being filled in per treatment and area: opening it twice at once
+            # (two tabs, a double click, two bookings) finds the same draft.
+            models.UniqueConstraint(
+                fields=["patient", "treatment", "area"],
+                condition=models.Q(status="draft"),
+                name="intake_one_draft_per_treatment_area",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Intake {self.pk} ({self.get_status_display()})"

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.audit import audit_record
@@ -65,19 +65,32 @@ def intake_open(
 
     Bookings calls this when a course starts; intake never reads bookings' tables."""
     with transaction.atomic():
-        candidates = Intake.objects.select_for_update().filter(patient=patient, treatment=treatment, area=area)
-        intake = candidates.filter(status__in=IN_HAND).order_by("-created_at", "-pk").first() or (
-            candidates.filter(status=Status.CLEARED, valid_until__gte=(needed_by or timezone.now()).date())
-            .order_by("-valid_until")
-            .first()
-        )
+        intake = _in_hand(patient, treatment, area, needed_by)
         if intake is None:
-            intake = Intake.objects.create(patient=patient, treatment=treatment, area=area, needed_by=needed_by)
-            audit_record(actor=by or patient.user, action="intake.start", obj=intake, patient=patient)
-        elif needed_by is not None and intake.needed_by != needed_by:
+            try:
+                with transaction.atomic():  # the database allows one draft per treatment and area
+                    intake = Intake.objects.create(patient=patient, treatment=treatment, area=area, needed_by=needed_by)
+            except IntegrityError:
+                # Opened by another request a moment ago (two tabs, a double click): that draft it is.
+                intake = _in_hand(patient, treatment, area, needed_by)
+                if intake is None:
+                    raise
+            else:
+                audit_record(actor=by or patient.user, action="intake.start", obj=intake, patient=patient)
+                return intake
+        if needed_by is not None and intake.needed_by != needed_by:
             intake.needed_by = needed_by
             intake.save(update_fields=["needed_by", "updated_at"])
     return intake
+
+
+def _in_hand(patient: Patient, treatment: Treatment, area: Area, needed_by: datetime | None) -> Intake | None:
+    candidates = Intake.objects.select_for_update().filter(patient=patient, treatment=treatment, area=area)
+    return candidates.filter(status__in=IN_HAND).order_by("-created_at", "-pk").first() or (
+        candidates.filter(status=Status.CLEARED, valid_until__gte=(needed_by or timezone.now()).date())
+        .order_by("-valid_until")
+        .first()
+    )
 
 
 def intake_needed_by_set(*, intake_id: int, needed_by: datetime | None) -> None:

@@ -31,6 +31,7 @@ from bookings.api.serializers import (
 from bookings.appointments import services
 from bookings.appointments.access import appointments_visible_to, get_appointment_for, patient_for_booking
 from bookings.diary.loading import availability_search
+from clinic.idempotency import idempotent
 from clinic.models import Location, Practitioner
 from clinic.roles import is_staff_member
 
@@ -119,6 +120,7 @@ class AppointmentListCreateView(APIView):
         request=AppointmentCreateSerializer,
         responses={201: AppointmentSerializer, 409: CONFLICT},
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         """Book an appointment. Staff name the patient; patients book for themselves."""
         form = AppointmentCreateSerializer(data=request.data, context={"request": request})
@@ -152,6 +154,7 @@ class AppointmentCancelView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=CancelSerializer, responses={200: AppointmentSerializer, 409: CONFLICT})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         appointment = get_appointment_for(request.user, pk)
         form = CancelSerializer(data=request.data)
@@ -166,6 +169,7 @@ class AppointmentRescheduleView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=RescheduleSerializer, responses={200: AppointmentSerializer, 409: CONFLICT})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         appointment = get_appointment_for(request.user, pk)
         form = RescheduleSerializer(data=request.data, context={"request": request, "appointment": appointment})
@@ -183,6 +187,7 @@ class AppointmentStatusView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=StatusSerializer, responses={200: AppointmentSerializer, 409: CONFLICT})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         """Staff mark an appointment arrived, completed, no-show or cancelled."""
         appointment = get_appointment_for(request.user, pk)

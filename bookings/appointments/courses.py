@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from bookings.messages import schedule as messages
 from bookings.models import Appointment, Course
@@ -37,22 +37,31 @@ def course_for_booking(
     intake for the questionnaire it needs by the first session (intake never reads bookings). A
     patient cannot start a second course of a treatment they are still on (staff add sessions).
     """
-    course = Course.objects.open().filter(patient=patient, treatment=treatment).select_for_update().first()
+    course = _open_course(patient, treatment)
     if course is None:
-        intake = intake_open(patient=patient, treatment=treatment, area=area, needed_by=start, by=by)
-        course = Course.objects.create(
-            patient=patient,
-            treatment=treatment,
-            area=area,
-            location=location,
-            practitioner_id=practitioner_id,
-            intake=intake,
-            sessions_planned=treatment.sessions_default,
-            interval_days=treatment.interval_default_days,
-        )
-        audit_record(actor=by, action="course.start", obj=course, patient=patient)
-        messages.intake_request_schedule(course=course, now=now)
-        return course, 1
+        try:
+            with transaction.atomic():  # a savepoint: losing the race below leaves the booking usable
+                intake = intake_open(patient=patient, treatment=treatment, area=area, needed_by=start, by=by)
+                course = Course.objects.create(
+                    patient=patient,
+                    treatment=treatment,
+                    area=area,
+                    location=location,
+                    practitioner_id=practitioner_id,
+                    intake=intake,
+                    sessions_planned=treatment.sessions_default,
+                    interval_days=treatment.interval_default_days,
+                )
+        except IntegrityError:
+            # Another booking of this patient's started the course a moment ago (the database
+            # allows one open course per treatment): this booking joins it, or is refused below.
+            course = _open_course(patient, treatment)
+            if course is None:
+                raise
+        else:
+            audit_record(actor=by, action="course.start", obj=course, patient=patient)
+            messages.intake_request_schedule(course=course, now=now)
+            return course, 1
     if not is_staff_member(by):
         raise ValidationError(
             {"treatment": f"You are already on a course of {treatment.name.lower()}: see My appointments to manage it."}
@@ -78,6 +87,10 @@ def course_advance(appointment: Appointment, *, by: Any, now: datetime) -> None:
     elif course.status == Course.Status.SCHEDULED:
         course.status = Course.Status.IN_PROGRESS
         course.save(update_fields=["status", "updated_at"])
+
+
+def _open_course(patient: Patient, treatment: Treatment) -> Course | None:
+    return Course.objects.open().filter(patient=patient, treatment=treatment).select_for_update().first()
 
 
 def course_intake_need_update(course: Course | None) -> None:

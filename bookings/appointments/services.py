@@ -117,7 +117,8 @@ def appointment_book(
                     override_reason=override_reason,
                     course=course,
                     session_number=session_number,
-                )
+                ),
+                any_room=room is None,
             )
             # Staff at this location may now see the patient (a clinic-level fact intake reads too).
             patient.locations.add(location)

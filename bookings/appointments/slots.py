@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bookings.appointments.errors import PatientBusy, SlotUnavailable
@@ -132,28 +133,71 @@ def slot_alternatives(request: SlotRequest, *, area: Area, numbing_cream: bool, 
     return sorted(nearest, key=lambda s: s.start)
 
 
-def appointment_insert(appointment: Appointment, *, update: bool = False) -> Appointment:
+# The exclusion constraints (migrations 0003 and 0011) and what losing each race means.
+PRACTITIONER_OVERLAP = "bookings_appt_no_practitioner_overlap"
+ROOM_OVERLAP = "bookings_appt_no_room_overlap"
+PATIENT_OVERLAP = "bookings_appt_no_patient_overlap"
+
+
+def appointment_insert(appointment: Appointment, *, update: bool = False, any_room: bool = True) -> Appointment:
     """Save a new (or moved) appointment in a savepoint; a lost race is SlotUnavailable.
 
-    The savepoint leaves the caller's transaction usable, so a course schedule can record the
-    session as unplaced and go on with the next one."""
+    The database decides the race: the practitioner (buffer included), the room and the patient
+    each have an exclusion constraint. A room taken meanwhile by another practitioner's booking
+    is not a lost slot: with `any_room` the next free room is tried. The savepoint leaves the
+    caller's transaction usable, so a course schedule can record a session as unplaced and go on.
+    """
+    appointment.blocked_until = appointment.end + BookingRules.current().as_availability_rules().buffer
     _check_patient_free(appointment)
-    try:
-        with transaction.atomic():
-            if update:
-                appointment.save()
-            else:
-                appointment.save(force_insert=True)
-    except IntegrityError as exc:
-        if _is_overlap(exc):
-            raise SlotUnavailable("Someone has just booked that time.") from exc
-        raise
-    return appointment
+    tried: set[int] = set()
+    while True:
+        try:
+            with transaction.atomic():
+                appointment.save(force_insert=not update)
+            return appointment
+        except IntegrityError as exc:
+            constraint = _constraint_of(exc)
+            if constraint == PATIENT_OVERLAP:
+                raise PatientBusy("The patient has just been booked elsewhere at that time.") from exc
+            if constraint == ROOM_OVERLAP and any_room and not appointment.is_override:
+                tried.add(appointment.room_id)
+                room_id = _another_free_room(appointment, tried)
+                if room_id is not None:
+                    appointment.room_id = room_id
+                    continue
+            if constraint in (PRACTITIONER_OVERLAP, ROOM_OVERLAP):
+                raise SlotUnavailable("Someone has just booked that time.") from exc
+            raise
+
+
+def _another_free_room(appointment: Appointment, tried: set[int]) -> int | None:
+    """A room of the location free for the appointment's held range now (read after the race)."""
+    busy = (
+        Appointment.objects.active()
+        .filter(location_id=appointment.location_id, is_override=False, start__lt=appointment.blocked_until)
+        .filter(Q(blocked_until__gt=appointment.start) | Q(blocked_until__isnull=True, end__gt=appointment.start))
+        .exclude(pk=appointment.pk)
+        .values("room_id")
+    )
+    return (
+        Room.objects.filter(location_id=appointment.location_id, is_active=True)
+        .exclude(pk__in=tried)
+        .exclude(pk__in=busy)
+        .order_by("name", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _constraint_of(exc: IntegrityError) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
 
 
 def _check_patient_free(appointment: Appointment) -> None:
     """Even with the practitioner and a room free, the patient may be booked elsewhere then
-    (a second treatment, or a phone booking on top of an online one)."""
+    (a second treatment, or a phone booking on top of an online one). Checked first for the
+    words (where and when); the patient constraint decides a race between two bookings."""
     clash = (
         Appointment.objects.filter(
             patient_id=appointment.patient_id,
@@ -171,12 +215,3 @@ def _check_patient_free(appointment: Appointment) -> None:
             f"The patient already has an appointment from {clash.start.astimezone(zone):%H:%M} "
             f"to {clash.end.astimezone(zone):%H:%M} that day at {clash.location.name}."
         )
-
-
-def _is_overlap(exc: IntegrityError) -> bool:
-    cause = exc.__cause__
-    return (
-        getattr(cause, "pgcode", None) == "23P01"
-        or "no_practitioner_overlap" in str(exc)
-        or "no_room_overlap" in str(exc)
-    )

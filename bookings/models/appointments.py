@@ -57,6 +57,10 @@ class Appointment(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="appointments")
     start = models.DateTimeField()
     end = models.DateTimeField()
+    # The end plus the clinic's buffer at booking time: the practitioner and the room are held
+    # until then, and the exclusion constraints compare these ranges (migration 0011), so the
+    # buffer is the database's guarantee too, not only the availability engine's.
+    blocked_until = models.DateTimeField(null=True, blank=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
     numbing_cream = models.BooleanField(default=False)
@@ -95,8 +99,9 @@ class Appointment(models.Model):
                 condition=models.Q(is_override=False) | ~models.Q(override_reason=""),
                 name="bookings_appt_override_has_reason",
             ),
-            # The no-overlap exclusion constraints are PostgreSQL-only and live in migration
-            # 0003 (they cannot be declared here without breaking SQLite's table rebuilds).
+            # The no-overlap exclusion constraints (practitioner and room, buffer included; and the
+            # patient, who is never in two places) are PostgreSQL-only and live in migrations
+            # 0003 and 0011 (they cannot be declared here without breaking SQLite's table rebuilds).
         ]
 
     def __str__(self) -> str:

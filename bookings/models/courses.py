@@ -8,10 +8,12 @@ from django.db import models
 from clinic.models import Location, Patient, Practitioner
 from treatments.models import Area, Treatment
 
+OPEN_STATUSES = ("awaiting_intake", "scheduled", "needs_attention", "in_progress")
+
 
 class CourseQuerySet(models.QuerySet["Course"]):
     def open(self) -> CourseQuerySet:
-        return self.exclude(status__in=[Course.Status.COMPLETED, Course.Status.CANCELLED])
+        return self.filter(status__in=OPEN_STATUSES)
 
 
 class Course(models.Model):
@@ -61,6 +63,13 @@ class Course(models.Model):
                 name="bookings_course_sessions_in_bounds",
             ),
             models.CheckConstraint(condition=models.Q(interval_days__gte=1), name="bookings_course_interval_positive"),
+            # A patient is on at most one open course of a treatment: two first bookings at the
+            # same moment cannot both start one.
+            models.UniqueConstraint(
+                fields=["patient", "treatment"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="bookings_course_one_open_per_treatment",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,14 +9,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.accounts.services import patient_register
+from clinic.accounts.tokens import token_issue
 from clinic.accounts.two_factor import WRONG_CODE, requires_second_factor, second_factor_check, second_factor_failed
+from clinic.idempotency import idempotent
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -48,7 +49,7 @@ class TokenView(APIView):
             raise serializers.ValidationError({"non_field_errors": ["Email address or password is not correct."]})
         if requires_second_factor(user):
             self._second_factor(request, user, form.validated_data.get("otp_token", ""))
-        token, _ = Token.objects.get_or_create(user=user)
+        token = token_issue(user=user)
         return Response({"token": token.key})
 
     def _second_factor(self, request: Request, user: Any, code: str) -> None:
@@ -88,6 +89,7 @@ class PatientRegisterView(APIView):
     throttle_scope = "register"
 
     @extend_schema(request=RegisterSerializer, responses={201: RegisteredSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         form = RegisterSerializer(data=request.data)
         form.is_valid(raise_exception=True)

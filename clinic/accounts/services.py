@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.accounts.invites import ALREADY_A_PATIENT, patient_invites_for_registration
@@ -17,6 +17,7 @@ from clinic.models import Patient, User, age_on
 from clinic.roles import Role, user_set_roles
 
 ADULT_AGE = 18
+EXISTING_ACCOUNT = "An account with this email address already exists: sign in instead."
 
 
 def date_of_birth_errors(date_of_birth: date, *, today: date) -> list[str]:
@@ -51,7 +52,7 @@ def patient_register(
     email = User.objects.normalize_email(email).strip().lower()
     errors: dict[str, list[str]] = {}
     if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = ["An account with this email address already exists: sign in instead."]
+        errors["email"] = [EXISTING_ACCOUNT]
     elif patient_invites_for_registration(email=email, now=now or timezone.now()):
         errors["email"] = [ALREADY_A_PATIENT]
     if dob_errors := date_of_birth_errors(date_of_birth, today=today):
@@ -63,7 +64,13 @@ def patient_register(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+        except IntegrityError:
+            # The same address registered a moment ago (a double submit, two tabs): the unique
+            # index decided; the answer is the one the check above gives once it has committed.
+            raise ValidationError({"email": [EXISTING_ACCOUNT]}) from None
         user_set_roles(user=user, roles=[Role.PATIENT])
         patient = Patient.objects.create(
             user=user,

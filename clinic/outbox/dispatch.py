@@ -19,13 +19,16 @@ logger = logging.getLogger(__name__)
 
 Status = Notification.Status
 
-# A dispatcher's claim older than this is taken to belong to a dead dispatcher. It must exceed
-# the longest a live one can hold a claim: the send budget below plus one slow send, and the
-# task's hard time limit (CELERY_TASK_TIME_LIMIT, 300 s) after which Celery kills it anyway.
-STALE_CLAIM_AFTER = timedelta(minutes=10)
-# Stop starting new sends after this long and hand the rest of the batch back: a slow mail
-# server must not keep rows claimed until the task is killed at its time limit.
-SEND_BUDGET_SECONDS = 120.0
+# A claim older than this belongs to a dead dispatcher (killed worker, deploy, time limit): its
+# rows are claimed again. A live dispatcher never lets its claim get this old: it refreshes the
+# claim on the rows it still holds every HEARTBEAT, and claims small batches.
+STALE_CLAIM_AFTER = timedelta(minutes=1)
+HEARTBEAT = timedelta(seconds=15)
+# One run claims batches of BATCH until nothing is due, but stops starting new sends after this
+# long (and hands the rest of its batch back), well inside beat's minute and the task's time
+# limit (CELERY_TASK_TIME_LIMIT, 300 s); the next run, or another worker, goes on.
+SEND_BUDGET_SECONDS = 45.0
+BATCH = 100
 # Wait before attempt n+1 after n failed attempts; the attempt after the last one is final.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
 MAX_ATTEMPTS = len(BACKOFF) + 1
@@ -55,34 +58,55 @@ class DispatchResult:
         return self.sent + self.dropped + self.retimed + self.retried + self.dead
 
 
-def outbox_dispatch(*, now: datetime, limit: int = 500) -> DispatchResult:
-    """Send what is due at `now`; safe to run any number of times, concurrently."""
-    # 1. A dispatcher that died mid-batch (worker killed, time limit, deploy) left its rows in
-    #    "sending"; nobody else would ever pick them up. Celery redelivers the task (acks_late)
-    #    but the redelivered run does not know which rows were its own, so age decides.
+def outbox_dispatch(*, now: datetime, limit: int = BATCH) -> DispatchResult:
+    """Send everything due at `now`, a batch of `limit` at a time, within the send budget; safe
+    to run any number of times, concurrently (several workers share the load)."""
+    # 1. A dispatcher that died mid-batch left its rows in "sending"; nobody else would ever pick
+    #    them up. Celery redelivers its task (acks_late) but the redelivered run does not know
+    #    which rows were its own, so the claim's age decides.
     _reclaim_stale(now=now)
-    # 2. Claim before sending, and commit the claim: beat can start a dispatch while the last
-    #    one still runs, and Celery may deliver the same task twice; each row is taken once.
-    if connection.features.has_select_for_update_skip_locked:
-        rows = _claim_locked(now=now, limit=limit)
-    else:
-        rows = _claim_conditional(now=now, limit=limit)
-    if not rows:
-        return DispatchResult()
-    # 3. Render and send row by row, marking each straight after its send, so a crash loses
-    #    (re-sends) at most the row in flight, never the batch.
     counts = dict.fromkeys(("sent", "dropped", "retimed", "retried", "dead"), 0)
     started = time.monotonic()
     mailer = Mailer()
     try:
-        for index, row in enumerate(rows):
-            if time.monotonic() - started > SEND_BUDGET_SECONDS:
-                _release([r.pk for r in rows[index:]], now=now)
+        while time.monotonic() - started <= SEND_BUDGET_SECONDS:
+            # 2. Claim before sending, and commit the claim: each row is taken by one dispatcher.
+            claimed_at = now + timedelta(seconds=time.monotonic() - started)
+            rows = _claim(now=now, claimed_at=claimed_at, limit=limit)
+            if not rows:
                 break
-            counts[_process(row, now=now, mailer=mailer)] += 1
+            _send_batch(rows, now=now, started=started, mailer=mailer, counts=counts)
     finally:
         mailer.close()
     return DispatchResult(**counts)
+
+
+def _claim(*, now: datetime, claimed_at: datetime, limit: int) -> list[Notification]:
+    if connection.features.has_select_for_update_skip_locked:
+        return _claim_locked(now=now, limit=limit, claimed_at=claimed_at)
+    return _claim_conditional(now=now, limit=limit, claimed_at=claimed_at)
+
+
+def _send_batch(rows: list[Notification], *, now: datetime, started: float, mailer: Mailer, counts: dict) -> None:
+    """Render and send row by row, marking each straight after its send, so a crash re-sends at
+    most the row in flight, never the batch; keep the claim fresh while sending."""
+    beat = time.monotonic()
+    for index, row in enumerate(rows):
+        elapsed = time.monotonic() - started
+        if elapsed > SEND_BUDGET_SECONDS:
+            _release(rows[index:])
+            return
+        if time.monotonic() - beat > HEARTBEAT.total_seconds():
+            _refresh_claims(rows[index:], claimed_at=now + timedelta(seconds=elapsed))
+            beat = time.monotonic()
+        counts[_process(row, now=now, mailer=mailer)] += 1
+
+
+def _refresh_claims(rows: list[Notification], *, claimed_at: datetime) -> None:
+    """Heartbeat: the rows this dispatcher still holds are not a dead dispatcher's."""
+    for row in rows:
+        if _mine(row).update(claimed_at=claimed_at):
+            row.claimed_at = claimed_at
 
 
 def _reclaim_stale(*, now: datetime) -> int:
@@ -95,7 +119,7 @@ def _due(now: datetime) -> models.QuerySet[Notification]:
     return Notification.objects.filter(status=Status.PENDING, due_at__lte=now).order_by("due_at", "pk")
 
 
-def _claim_locked(*, now: datetime, limit: int) -> list[Notification]:
+def _claim_locked(*, now: datetime, limit: int, claimed_at: datetime | None = None) -> list[Notification]:
     """PostgreSQL: lock due rows nobody else holds, mark them ours, commit at once.
 
     SKIP LOCKED lets concurrent dispatchers take disjoint batches instead of queueing behind
@@ -104,37 +128,39 @@ def _claim_locked(*, now: datetime, limit: int) -> list[Notification]:
     with transaction.atomic():
         rows = list(_due(now).select_related("patient").select_for_update(skip_locked=True, of=("self",))[:limit])
         if rows:
-            Notification.objects.filter(pk__in=[r.pk for r in rows]).update(status=Status.SENDING, claimed_at=now)
+            claimed_at = claimed_at or now
+            Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=Status.SENDING, claimed_at=claimed_at
+            )
     for row in rows:
-        row.status, row.claimed_at = Status.SENDING, now
+        row.status, row.claimed_at = Status.SENDING, claimed_at
     return rows
 
 
-def _claim_conditional(*, now: datetime, limit: int) -> list[Notification]:
+def _claim_conditional(*, now: datetime, limit: int, claimed_at: datetime | None = None) -> list[Notification]:
     """SQLite (no SKIP LOCKED): read candidates, then take each with a conditional update.
 
     Another dispatcher may have taken a candidate since we read it; the update only matches
     a row still pending and due, so exactly one dispatcher gets 1 row updated for it.
     """
     candidates = list(_due(now).values_list("pk", flat=True)[:limit])
-    mine = [pk for pk in candidates if _claim_one(pk, now=now)]
+    mine = [pk for pk in candidates if _claim_one(pk, now=now, claimed_at=claimed_at)]
     return list(Notification.objects.filter(pk__in=mine).select_related("patient").order_by("due_at", "pk"))
 
 
-def _claim_one(pk: int, *, now: datetime) -> bool:
+def _claim_one(pk: int, *, now: datetime, claimed_at: datetime | None = None) -> bool:
     return (
         Notification.objects.filter(pk=pk, status=Status.PENDING, due_at__lte=now).update(
-            status=Status.SENDING, claimed_at=now
+            status=Status.SENDING, claimed_at=claimed_at or now
         )
         == 1
     )
 
 
-def _release(pks: list[int], *, now: datetime) -> None:
+def _release(rows: list[Notification]) -> None:
     """Hand claimed rows back unsent (out of time): the next dispatch takes them."""
-    Notification.objects.filter(pk__in=pks, status=Status.SENDING, claimed_at=now).update(
-        status=Status.PENDING, claimed_at=None
-    )
+    for row in rows:
+        _mine(row).update(status=Status.PENDING, claimed_at=None)
 
 
 def _mine(row: Notification) -> models.QuerySet[Notification]:

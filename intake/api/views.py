@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic.audit import audit_record
+from clinic.idempotency import idempotent
 from clinic.models import Practitioner
 from clinic.roles import Role, has_role, roles_of
 from intake import services
@@ -99,6 +100,7 @@ class IntakeSubmitView(APIView):
         description="The patient submits the questionnaire for screening. 400 naming `consent` if the "
         "consent is not signed yet; 409 if already submitted.",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         intake = services.intake_submit(intake=_patients_own(request, pk), by=request.user)
         return Response({"status": intake.status})
@@ -127,6 +129,7 @@ class IntakeDecisionView(APIView):
         description="A practitioner approves or declines an intake. Approving an intake with an absolute "
         "contraindication is refused (409); sessions and interval_days must lie within the protocol (400).",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         intake = get_intake_for(request.user, pk, clinical=True)
         practitioner = Practitioner.objects.filter(user=request.user, is_active=True).first()

@@ -236,6 +236,17 @@ def test_confirming_books_the_first_session_of_a_new_course(client, clinic):
     assert "You're booked" in html and "health questionnaire" in html
 
 
+def test_a_resubmitted_confirm_books_once_and_shows_the_same_booking(client, clinic):
+    client.force_login(clinic.patient.user)
+    hold(client, clinic)
+    key = client.session[SESSION_KEY]["key"]
+    assert f'name="confirm_key" value="{key}"' in page(client.get("/booking/review/"))
+    first = client.post("/booking/review/", {"accept_policy": "on", "confirm_key": key})
+    again = client.post("/booking/review/", {"accept_policy": "on", "confirm_key": key})  # back, and confirm again
+    appointment = Appointment.objects.get(patient=clinic.patient)
+    assert first["Location"] == again["Location"] == f"/booking/confirmed/{appointment.pk}/"
+
+
 def test_confirming_needs_the_policy_ticked(client, clinic):
     client.force_login(clinic.patient.user)
     hold(client, clinic)

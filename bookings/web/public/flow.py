@@ -8,6 +8,7 @@ the session, never in a URL.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -100,6 +101,8 @@ def hold_store(session: Any, *, choice: Choice, start: datetime) -> None:
         "numbing_cream": choice.numbing_cream,
         "start": start.isoformat(),
         "move": choice.move,
+        # The confirm's idempotency key: a double-clicked or resubmitted confirm books once.
+        "key": secrets.token_urlsafe(16),
     }
 
 
@@ -112,6 +115,7 @@ class Held:
     numbing_cream: bool
     start: datetime
     move: int | None
+    key: str = ""
 
     def choice(self) -> Choice:
         return Choice(
@@ -139,6 +143,7 @@ def hold_load(session: Any) -> Held | None:
             numbing_cream=bool(data["numbing_cream"]),
             start=parse_datetime(data["start"]),
             move=data.get("move"),
+            key=str(data.get("key") or ""),
         )
     except (
         KeyError,

@@ -26,10 +26,12 @@ from bookings.web.public.flow import Choice, choice_from_query, hold_clear, hold
 from bookings.web.public.forms import AreaStepForm, LocationStepForm, PractitionerStepForm, ReviewForm
 from clinic.accounts.forms import PatientDetailsForm, RegistrationForm, SignInForm
 from clinic.accounts.services import patient_details_update, patient_register
+from clinic.idempotency import fingerprint_of, idempotency_run
 from clinic.models import Location, Patient, Practitioner
 from clinic.roles import Role, is_staff_member, roles_of
 from treatments.models import Treatment
 
+CONFIRMED_KEY = "booking-confirmed"  # confirm key -> appointment id, for a resubmitted confirm
 STEPS = ["Area", "Location", "Practitioner", "Day", "Time", "Your details", "Review"]
 
 
@@ -185,6 +187,10 @@ def _sign_in_or_register(request: HttpRequest, held) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="user_or_ip", rate="10/10m", method="POST", block=True)
 def book_review(request: HttpRequest) -> HttpResponse:
+    confirmed = request.session.get(CONFIRMED_KEY, {})
+    if request.method == "POST" and request.POST.get("confirm_key") in confirmed:
+        # The same confirm again (back and resubmit): the booking it made, not a second one.
+        return redirect("book-confirmed", pk=confirmed[request.POST["confirm_key"]])
     held = hold_load(request.session)
     if held is None:
         messages.info(request, "Choose a treatment and a time first.")
@@ -209,6 +215,7 @@ def book_review(request: HttpRequest) -> HttpResponse:
                 messages.error(request, message)
         else:
             hold_clear(request.session)
+            request.session[CONFIRMED_KEY] = {**confirmed, held.key: appointment.pk}
             return redirect("book-confirmed", pk=appointment.pk)
     rules = BookingRules.current()
     context = {
@@ -221,11 +228,29 @@ def book_review(request: HttpRequest) -> HttpResponse:
         "rules": rules,
         "alternatives": alternatives,
         "step_number": 7,
+        "confirm_key": held.key,
     }
     return render(request, "bookings/book_review.html", context)
 
 
 def _confirm(request: HttpRequest, held, patient: Patient) -> Appointment:
+    """Book (or move) once per held choice: two submits of one confirm, concurrent or not, give
+    one appointment (clinic/idempotency.py). Each time held gets its own key (flow.hold_store)."""
+    if not held.key:  # a hold from before keys existed
+        return _book_or_move(request, held, patient)
+    fingerprint = fingerprint_of(
+        str(held.treatment.pk), str(held.area.pk), str(held.location.pk), held.start.isoformat()
+    )
+    _, body = idempotency_run(
+        owner=f"user:{request.user.pk}",
+        key=f"book:{held.key}",
+        fingerprint=fingerprint,
+        run=lambda: (201, {"appointment": _book_or_move(request, held, patient).pk}),
+    )
+    return Appointment.objects.get(pk=body["appointment"])
+
+
+def _book_or_move(request: HttpRequest, held, patient: Patient) -> Appointment:
     if held.move:
         appointment = _movable(request, held.move)
         if appointment is None:

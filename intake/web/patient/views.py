@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.access import patient_of
+from clinic.audit import current_address
 from clinic.roles import Role, role_required
 from intake.consent import intake_consent_give, photo_consent_set
 from intake.domain import screening
@@ -199,7 +200,7 @@ def _step_consent(request: HttpRequest, intake: Intake, questions: list[screenin
                 agreed=form.cleaned_data["agreed"],
                 purposes=form.cleaned_data["purposes"],
                 by=request.user,
-                address=request.META.get("REMOTE_ADDR"),
+                address=current_address(),
                 now=timezone.now(),
             )
         except IntakeConflict:
@@ -312,7 +313,7 @@ def photo_consent(request: HttpRequest) -> HttpResponse:
                 patient=patient,
                 purposes=form.cleaned_data["purposes"],
                 by=request.user,
-                address=request.META.get("REMOTE_ADDR"),
+                address=current_address(),
                 now=timezone.now(),
             )
         except ValidationError as exc:
