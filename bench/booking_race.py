@@ -11,6 +11,11 @@ Prints the count of 201s and 409s, any other status (with one body of each), and
 of active appointments in the database overlapping that slot. Exits non-zero unless exactly
 one request got 201, exactly one row exists, and no request got a 5xx or no answer.
 
+Then two races of one patient against themself, --pairs patients at once each sending two
+bookings together: one patient in two places (the same time at two locations, two treatments),
+and two first bookings of one treatment (two times, two practitioners). Targets: no patient with
+two overlapping appointments, no patient with two open courses of a treatment.
+
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
 
     .venv/bin/python bench/booking_race.py [--runs 1] [--patients 100]
@@ -35,6 +40,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from _setup import PROJECT_ROOT, argument_parser, bench_database
+from booking_self_race import seed_pairs, self_races
 
 HOST = "127.0.0.1"
 TIMEOUT = 30.0
@@ -195,6 +201,7 @@ def run(args, env: dict[str, str]) -> bool:
     from bookings.models import Appointment
 
     world = seed(args.patients)
+    pairs = seed_pairs(world, args.pairs)
     port = free_port()
     with tempfile.NamedTemporaryFile(prefix="meso-bench-gunicorn-", suffix=".log", delete=False) as handle:
         log = Path(handle.name)
@@ -248,6 +255,8 @@ def run(args, env: dict[str, str]) -> bool:
             if any(isinstance(s, str) or s >= 500 for s, _ in results):
                 print("  gunicorn log (tail):")
                 print("    " + "\n    ".join(log.read_text(errors="replace").splitlines()[-80:]))
+        warm_up(port, pairs["tokens"])
+        ok = self_races(port, world, pairs) and ok
     finally:
         server.terminate()
         try:
@@ -262,6 +271,7 @@ def run(args, env: dict[str, str]) -> bool:
 def main() -> int:
     parser = argument_parser(__doc__.splitlines()[0], runs=1)
     parser.add_argument("--patients", type=int, default=100, help="concurrent patients (default 100)")
+    parser.add_argument("--pairs", type=int, default=20, help="patients in each self-race (default 20)")
     args = parser.parse_args()
     with bench_database(args.database_url, allowed_hosts=HOST) as env:
         ok = run(args, env)

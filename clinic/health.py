@@ -42,5 +42,20 @@ def broker_status(*, timeout: float = 2.0) -> str:
     return OK
 
 
+def static_status() -> str:
+    """Whether the pages can be served: with hashed static files (production), every page names
+    its stylesheet through the manifest `collectstatic` writes, and fails without it."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return OK  # debug: files are served straight from the source folders
+    try:
+        staticfiles_storage.url("css/clinic.css")
+    except ValueError:
+        logger.warning("healthz: static files are missing; run manage.py collectstatic")
+        return DOWN
+    return OK
+
+
 def health() -> dict[str, str]:
-    return {"database": database_status(), "broker": broker_status()}
+    return {"database": database_status(), "broker": broker_status(), "static": static_status()}

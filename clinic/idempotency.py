@@ -17,7 +17,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -78,6 +78,10 @@ def idempotency_run(
         else:
             transaction.set_rollback(True)  # nothing happened: a retry may run again
         return status, body
+
+
+def idempotency_keys_purge(*, now: datetime) -> int:
+    return IdempotencyKey.objects.filter(created_at__lt=now - KEEP_FOR).delete()[0]
 
 
 def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:

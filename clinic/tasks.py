@@ -12,6 +12,7 @@ from dataclasses import asdict
 from celery import shared_task
 from django.utils import timezone
 
+from clinic.idempotency import idempotency_keys_purge
 from clinic.outbox import outbox_dispatch
 
 
@@ -19,3 +20,9 @@ from clinic.outbox import outbox_dispatch
 def dispatch_outbox() -> dict:
     """Send every notification due now; returns the counts (sent, dropped, retimed, retried, dead)."""
     return asdict(outbox_dispatch(now=timezone.now()))
+
+
+@shared_task(acks_late=True)
+def purge_idempotency_keys() -> int:
+    """Hourly: answers kept for repeated requests are forgotten after 24 hours."""
+    return idempotency_keys_purge(now=timezone.now())

@@ -318,14 +318,26 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Every minute; a run queued while no worker runs expires rather than piling up. Both are sweeps
-# over rows, so nothing depends on a broker message queued at the time of the change surviving.
+# Sweeps over rows, so nothing depends on a broker message queued at the time of the change
+# surviving; a run queued while no worker is free expires rather than piling up. The outbox is
+# swept every OUTBOX_DISPATCH_EVERY seconds: one run sends for up to 45 s, so two workers overlap
+# and share the load (SKIP LOCKED), and a broker that comes back is followed within seconds.
+OUTBOX_DISPATCH_EVERY = env_int("OUTBOX_DISPATCH_EVERY", 15)
 CELERY_BEAT_SCHEDULE: dict = {
-    "dispatch-outbox": {"task": "clinic.tasks.dispatch_outbox", "schedule": 60.0, "options": {"expires": 55}},
+    "dispatch-outbox": {
+        "task": "clinic.tasks.dispatch_outbox",
+        "schedule": float(OUTBOX_DISPATCH_EVERY),
+        "options": {"expires": max(OUTBOX_DISPATCH_EVERY - 1, 1)},
+    },
     "schedule-pending-courses": {
         "task": "bookings.tasks.schedule_pending_courses",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "purge-idempotency-keys": {
+        "task": "clinic.tasks.purge_idempotency_keys",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 # A message due now (a confirmation) is dispatched straight after its commit instead of at the

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from icalendar import Calendar
 
-from bookings.appointments.scheduling import course_schedule
+from bookings.appointments.scheduling import course_schedule, courses_awaiting_schedule
 from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, Course, LocationClosure, WorkingHours
+from bookings.tasks import schedule_pending_courses
 from intake.models import Intake
 from tests.bookings.conftest import make_patient
 
@@ -123,3 +125,23 @@ def test_the_patient_gets_one_message_with_every_date_and_one_calendar(
     events = Calendar.from_ical(content).walk("VEVENT")
     assert name == "course.ics" and len(events) == 4
     assert {e.decoded("dtstart").astimezone(UTC) for e in events} == {a.start for a in sessions(course)}
+
+
+def test_the_beat_sweep_books_a_cleared_course_whose_task_was_lost(course, clinic):
+    # Cleared a minute ago: the task queued at clearance may still be on its way.
+    Course.objects.filter(pk=course.pk).update(updated_at=NOW - timedelta(minutes=1))
+    assert courses_awaiting_schedule(now=NOW) == []
+    # Three minutes on, still waiting: the task was lost (broker down, worker killed).
+    assert courses_awaiting_schedule(now=NOW + timedelta(minutes=2)) == [course.pk]
+    Course.objects.filter(pk=course.pk).update(updated_at=NOW - timedelta(minutes=3))
+    with time_machine.travel(NOW, tick=False):
+        assert schedule_pending_courses() == 1
+        assert schedule_pending_courses() == 0  # booked once
+    course.refresh_from_db()
+    assert course.status == Course.Status.SCHEDULED and len(sessions(course)) == 4
+
+
+def test_the_sweep_leaves_courses_that_are_not_cleared(course):
+    Intake.objects.filter(pk=course.intake_id).update(status=Intake.Status.NEEDS_REVIEW)
+    Course.objects.filter(pk=course.pk).update(updated_at=NOW - timedelta(hours=1))
+    assert courses_awaiting_schedule(now=NOW) == []

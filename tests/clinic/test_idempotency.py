@@ -144,3 +144,23 @@ def test_concurrent_repeats_with_one_key_book_once_and_all_get_the_first_answer(
     [(status, appointment_id)] = set(answers)
     assert status == 201 and len(answers) == 5
     assert list(Appointment.objects.values_list("pk", flat=True)) == [appointment_id]
+
+
+def test_the_hourly_purge_forgets_answers_older_than_a_day(api, clinic):
+    from clinic.idempotency import idempotency_keys_purge
+
+    api.post("/api/appointments/", body(clinic), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert idempotency_keys_purge(now=NOW + timedelta(hours=23)) == 0
+    assert idempotency_keys_purge(now=NOW + timedelta(hours=25)) == 1
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_beat_runs_the_sweeps_that_make_after_commit_work_safe_to_lose():
+    from config.celery import app
+
+    tasks = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
+    assert tasks == {
+        "clinic.tasks.dispatch_outbox": 15.0,
+        "bookings.tasks.schedule_pending_courses": 60.0,
+        "clinic.tasks.purge_idempotency_keys": 3600.0,
+    }
