@@ -15,7 +15,9 @@ own constraint after this repair).
 from django.db import migrations, models
 
 ACTIVE = "status IN ('booked', 'arrived', 'completed')"
-HELD = "tstzrange(start, COALESCE(blocked_until, \"end\"), '[)')"
+# GREATEST: a row whose times were changed without its hold (by hand, in a shell) still has a
+# valid range, at least its own length.
+HELD = "tstzrange(start, GREATEST(COALESCE(blocked_until, \"end\"), \"end\"), '[)')"
 CONSTRAINTS = {
     "bookings_appt_no_practitioner_overlap": f"practitioner_id WITH =, {HELD} WITH &&) WHERE ({ACTIVE} AND NOT is_override",
     "bookings_appt_no_room_overlap": f"room_id WITH =, {HELD} WITH &&) WHERE ({ACTIVE} AND NOT is_override",

@@ -29,7 +29,9 @@ def entries(response) -> dict[int, object]:
 
 def test_it_lists_only_the_practitioners_own_appointments_of_the_day(client, clinic):
     own = appointment_at(clinic, TODAY_10, status=Appointment.Status.BOOKED)
-    colleague = appointment_at(clinic, TODAY_10, practitioner=clinic.other, status=Appointment.Status.BOOKED)
+    colleague = appointment_at(
+        clinic, TODAY_10, practitioner=clinic.other, patient=make_patient(), status=Appointment.Status.BOOKED
+    )
     tomorrow = appointment_at(clinic, TODAY_10 + timedelta(days=1), status=Appointment.Status.BOOKED)
     cancelled = appointment_at(clinic, TODAY_10 + timedelta(hours=2), status=Appointment.Status.CANCELLED)
     client.force_login(clinic.practitioner.user)
@@ -110,7 +112,9 @@ def test_completed_appointments_link_to_their_session_record(client, clinic):
 
 
 def test_a_manager_may_look_at_any_practitioners_day_but_a_practitioner_only_their_own(client, clinic):
-    colleague = appointment_at(clinic, TODAY_10, practitioner=clinic.other, status=Appointment.Status.BOOKED)
+    colleague = appointment_at(
+        clinic, TODAY_10, practitioner=clinic.other, patient=make_patient(), status=Appointment.Status.BOOKED
+    )
     manager = UserFactory()
     user_set_roles(user=manager, roles=[Role.MANAGER])
     client.force_login(manager)

@@ -274,7 +274,7 @@ def fill(clinic, count: int, offset: int) -> None:
         )
         book(
             clinic,
-            TOMORROW + timedelta(minutes=30 * n),
+            TOMORROW + timedelta(days=1, minutes=30 * n),  # a patient is in one place at a time
             patient=patient,
             practitioner=clinic.other,
             room=clinic.rooms[1],

@@ -45,6 +45,7 @@ def test_the_schema_documents_the_errors_each_operation_can_give(operations):
         "404",
         "409",
         "415",
+        "422",  # its Idempotency-Key was used for another request
     }
     assert codes(operations, "GET", "/api/appointments/{id}/") == {"200", "401", "404"}
     # Only booking attempts are rate-limited, not reading one's list.

@@ -93,7 +93,8 @@ def test_it_switches_to_production_parts_from_the_environment(tmp_path):
     assert s["conn_max_age"] == 60
     assert s["conn_health_checks"] is True
     assert s["broker"] == "redis://cache.internal:6379/0"
-    assert s["transport"] == {"visibility_timeout": 3600}
+    assert s["transport"]["visibility_timeout"] == 3600
+    assert s["transport"]["max_retries"] == 1  # a web process gives up on a dead broker at once
     assert s["cache"].endswith("RedisCache")
     assert s["debug"] is False
     assert s["hosts"] == ["clinic.example", "www.clinic.example"]
