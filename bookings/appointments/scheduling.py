@@ -55,7 +55,7 @@ def courses_awaiting_schedule(*, now: datetime, limit: int = 100) -> list[int]:
 
 def course_schedule(*, course_id: int, now: datetime | None = None) -> ScheduleResult:
     now = now or timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         course = (
             Course.objects.select_for_update(of=("self",))
             .select_related("location", "treatment", "area", "intake", "patient")

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from celery.signals import before_task_publish
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
 from intake.models import Intake
@@ -88,6 +89,9 @@ def publishing_to(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         for pool in (celery_app.amqp._producer_pool, celery_app._pool):
             if pool is not None:
                 pool.force_close_all()
+        # kombu keeps producer pools in a global registry keyed by the connection: the closed ones
+        # must go, or the next test publishing to the same URL is handed a closed pool.
+        kombu_pools.reset()
         celery_app._pool, celery_app.amqp._producer_pool = saved_pools
         conf.broker_url = saved["broker_url"]
         conf.task_always_eager = saved["task_always_eager"]
