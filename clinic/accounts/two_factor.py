@@ -41,6 +41,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.accounts.forms import ClinicAuthenticationForm
 from clinic.audit import audit_record
 from clinic.roles import is_staff_member, needs_second_factor
 
@@ -158,6 +159,7 @@ class ClinicLoginView(LoginView):
     """The sign-in page; staff go on to the second factor instead of straight to `next`."""
 
     redirect_authenticated_user = True
+    authentication_form = ClinicAuthenticationForm
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
