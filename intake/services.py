@@ -28,32 +28,18 @@ from intake.models import (
     IntakeSettings,
     Review,
 )
-from intake.selectors import intake_questions, treatment_facts
+from intake.selectors import LIST_LIMIT, STRUCTURED_QUESTIONS, TEXT_LIMITS, intake_questions, treatment_facts
 from intake.signals import intake_cleared, intake_declined, intake_not_suitable
 from treatments.models import Area, Treatment
 
 Status = Intake.Status
 OPEN = (Status.DRAFT,)
-STRUCTURED = {
-    "height_cm",
-    "weight_kg",
-    "weight_stable",
-    "medications",
-    "allergies",
-    "hsv_frequency",
-    "hsv_after_procedure",
-    "expectations",
-}
+STRUCTURED = {question.code for question in STRUCTURED_QUESTIONS}
+LISTS = tuple(question.code for question in STRUCTURED_QUESTIONS if question.kind == "list")
 
-# How much a patient may write, the same on the pages and over the API (both save through
-# intake_save_answers): the questionnaire's own boxes. A list's limit counts its entries one per
-# line, as the page's box holds them.
-TEXT_LIMITS = {"expectations": 1000, "health_change": 2000}
-LIST_LIMIT = 4000
-LISTS = ("medications", "allergies")
 
 # What every questionnaire must contain before it can be sent.
-REQUIRED_FIELDS = ("medications", "allergies", "height_cm", "weight_kg", "weight_stable", "hsv_frequency")
+REQUIRED_FIELDS = tuple(question.code for question in STRUCTURED_QUESTIONS if question.required)
 # Statuses of an intake that is still "in hand" for its treatment and area: a new course reuses
 # it. A not suitable or declined one stays in the way too: the patient is called, and does not
 # answer again until then. Only an expired clearance lets a new questionnaire start.

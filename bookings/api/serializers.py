@@ -5,7 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from bookings.models import Appointment
+from bookings.models import Appointment, Course
 from clinic.access import locations_for_staff
 from clinic.api_fields import AwareDateTimeField, DateField, TextField
 from clinic.models import Location, Patient, Practitioner
@@ -175,7 +175,48 @@ class AppointmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_course(self, obj: Appointment) -> int | None:
-        return None  # courses arrive with the scheduling issue
+        """The course this session belongs to (GET /api/courses/{id}/); null for a consultation."""
+        return obj.course_id
 
     def get_intake(self, obj: Appointment) -> int | None:
-        return None  # intakes arrive with the intake issue
+        """The course's questionnaire (GET /api/intakes/{id}/): a booking that starts a course opens it."""
+        return obj.course.intake_id if obj.course_id else None
+
+
+class CourseSessionSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="session_number", allow_null=True)
+    appointment = serializers.IntegerField(source="pk", help_text="GET /api/appointments/{id}/")
+
+    class Meta:
+        model = Appointment
+        fields = ["number", "start", "end", "status", "appointment"]
+        read_only_fields = fields
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    """A course of sessions of one treatment on one area, and where each session stands."""
+
+    status = serializers.CharField(read_only=True, help_text=f"One of: {', '.join(Course.Status.values)}.")
+    treatment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    location = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    practitioner = serializers.IntegerField(source="practitioner_id", read_only=True)
+    intake = serializers.IntegerField(source="intake_id", read_only=True, allow_null=True)
+    sessions = CourseSessionSerializer(many=True, read_only=True, source="sessions_in_order")
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "status",
+            "treatment",
+            "area",
+            "location",
+            "practitioner",
+            "sessions_planned",
+            "interval_days",
+            "intake",
+            "maintenance_due",
+            "sessions",
+        ]
+        read_only_fields = fields

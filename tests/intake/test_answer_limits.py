@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from intake.models import Intake
-from intake.services import LIST_LIMIT, TEXT_LIMITS, health_change_record
+from intake.selectors import LIST_LIMIT, TEXT_LIMITS
+from intake.services import health_change_record
 from tests.intake.test_intake_api import draft, submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]

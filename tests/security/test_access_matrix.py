@@ -126,7 +126,9 @@ EXPECTED = {
     "password_reset_done": ("/accounts/password_reset/done/", same(200)),
     "password_reset_confirm": ("/accounts/reset/MQ/not-a-token/", same(200)),  # "this link has expired"
     "password_reset_complete": ("/accounts/reset/done/", same(200)),
+    "api-intakes": ("/api/intakes/", row(401, 200, 200, 200, 200, 200, 200)),  # each their own or their locations'
     "api-intake": ("/api/intakes/{intake}/", row(401, 200, 404, 404, 200, 200, 200)),
+    "api-intake-consent": ("/api/intakes/{intake}/consent/", row(401, 405, 405, 405, 405, 405, 405)),
     "api-intake-submit": ("/api/intakes/{intake}/submit/", row(401, 405, 405, 405, 405, 405, 405)),
     "api-intake-decision": ("/api/intakes/{intake}/decision/", row(401, 405, 405, 405, 405, 405, 405)),
     "api-review-queue": ("/api/review-queue/", row(401, 403, 403, 403, 403, 200, 200)),
@@ -143,6 +145,8 @@ EXPECTED = {
     "api-appointment-cancel": ("/api/appointments/{appointment}/cancel/", row(401, *[405] * 6)),
     "api-appointment-reschedule": ("/api/appointments/{appointment}/reschedule/", row(401, *[405] * 6)),
     "api-appointment-status": ("/api/appointments/{appointment}/status/", row(401, *[405] * 6)),
+    "api-courses": ("/api/courses/", row(401, 200, 200, 200, 200, 200, 200)),
+    "api-course": ("/api/courses/{course}/", row(401, 200, 404, 404, 200, 200, 200)),
     "api-schema": ("/api/schema/", same(200)),
     "api-docs": ("/api/docs/", same(200)),
 }

@@ -10,10 +10,9 @@ from django import forms
 from clinic.forms import ServiceErrorsMixin
 from intake.domain import screening
 from intake.models import PhotoConsent
-from intake.services import LIST_LIMIT, TEXT_LIMITS
+from intake.selectors import HSV_CHOICES, LIST_LIMIT, TEXT_LIMITS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-HSV_CHOICES = list(zip(screening.HSV_FREQUENCIES, ("Never", "Occasionally", "Often"), strict=True))
 CHOOSE_YES_NO = "Choose yes or no."
 LIST_HELP = "Leave empty if there are none."
 
