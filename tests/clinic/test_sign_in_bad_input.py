@@ -57,3 +57,11 @@ def test_registering_with_a_number_or_a_list_where_text_belongs_is_a_400_naming_
     }
     response = APIClient().post("/api/patients/register/", body, format="json")
     assert response.status_code == 400 and field in response.json()
+
+
+@pytest.mark.parametrize("next_url", ["2027-10-31", "home", "javascript:alert(1)", "https://elsewhere.example/"])
+def test_the_second_factor_goes_on_to_the_staff_home_unless_next_is_a_path_here(client, reception_user, next_url):
+    client.force_login(reception_user)  # past the second factor already: the page sends them on
+    response = client.get("/accounts/two-factor/", {"next": next_url})
+    assert response.status_code == 302 and response["Location"] == "/staff/"
+    assert client.get("/accounts/two-factor/", {"next": "/staff/worklist/"})["Location"] == "/staff/worklist/"
