@@ -88,8 +88,9 @@ class IntakeDetailView(APIView):
 
     @extend_schema(
         responses={200: INTAKE_VIEW, 404: NOT_FOUND},
-        description="Patients (their own): answers and status, never findings. Practitioners and clinic "
-        "managers: also the findings (the view is audited). Reception: id and status only.",
+        description="Patients (their own): the questions (what to answer, keyed by `code`), their answers, "
+        "the consent to sign and the status, never findings. Practitioners and clinic managers: also the "
+        "findings (the view is audited). Reception: id and status only.",
     )
     def get(self, request: Request, pk: int) -> Response:
         if has_role(request.user, *CLINICAL_ROLES):
