@@ -1,4 +1,4 @@
-"""What every form in the clinic shares: bounded dates, ids, capped emails, local wall-clock
+"""What every form in the clinic shares: bounded dates, capped emails, local wall-clock
 times turned into instants (DST-safe), a date picker, and the service's errors shown on the form.
 
 The rules are clinic/params.py's, so a page refuses exactly what the API refuses."""
@@ -21,7 +21,6 @@ from clinic.params import (
     NonexistentLocalTime,
     check_day,
     local_instant,
-    to_id,
 )
 
 
@@ -49,19 +48,6 @@ class BoundedDateField(forms.DateField):
                 check_day(value, self.label or "date", earliest=self.earliest, latest=self.latest)
             except BadValue as exc:
                 raise ValidationError(exc.message, code="out_of_range") from None
-
-
-class IdField(forms.CharField):
-    """A row's id typed or carried in a form: ASCII digits only ("²".isdigit() is True, int("²") raises)."""
-
-    def to_python(self, value: Any) -> int | None:
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return to_id(value, self.label or "id")
-        except BadValue as exc:
-            raise ValidationError(exc.message, code="invalid") from None
 
 
 def local_start(

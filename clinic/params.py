@@ -17,7 +17,7 @@ Why each rule exists:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -129,13 +129,6 @@ def to_instant(raw: Any, field: str) -> datetime:
     if not EARLIEST_DAY <= value.date() <= LATEST_DAY:
         raise BadValue(field, f"Choose a time between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}.")
     return value.astimezone(UTC)
-
-
-def to_choice(raw: Any, field: str, choices: Iterable[str]) -> str:
-    allowed = list(choices)
-    if not isinstance(raw, str) or raw not in allowed:
-        raise BadValue(field, f"Choose one of: {', '.join(allowed)}.")
-    return raw
 
 
 def local_instant(day: date, at: time, zone: ZoneInfo, *, later: bool = False) -> datetime:

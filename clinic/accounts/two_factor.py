@@ -122,7 +122,7 @@ def second_factor_check(*, user: Any, code: str) -> tuple[Device | None, str | N
     Six digits are an authenticator code; anything else is tried as a backup code. Each device is
     asked through django_otp.verify_token, which locks its row and applies its throttling."""
     code = "".join(code.split()).lower()
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    model = TOTPDevice if code.isascii() and code.isdigit() and len(code) == 6 else StaticDevice
     for device in model.objects.devices_for_user(user, confirmed=True):
         allowed, info = device.verify_is_allowed()
         if not allowed:
