@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bookings.models import Appointment, BookingRules, LocationClosure, MessageSettings, TimeOff, WorkingHours
-from clinic.admin_site.base import ReadOnlyAdmin, SingleRowAdmin
+from clinic.admin_site.base import DateHierarchyGuard, ReadOnlyAdmin, SingleRowAdmin
 
 
 @admin.register(WorkingHours)
@@ -11,7 +11,7 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(DateHierarchyGuard, admin.ModelAdmin):
     list_display = ["practitioner", "start", "end", "reason"]
     list_filter = ["practitioner"]
     date_hierarchy = "start"

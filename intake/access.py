@@ -41,6 +41,24 @@ def intakes_for_clinician(user: Any) -> QuerySet[Intake]:
     return Intake.objects.none()
 
 
+def intakes_for_staff(user: Any) -> QuerySet[Intake]:
+    """The intakes whose status this staff member may see: managers all, reception and
+    practitioners those of patients known at their locations."""
+    roles = roles_of(user)
+    if Role.MANAGER in roles:
+        return Intake.objects.all()
+    if roles & {Role.RECEPTION, Role.PRACTITIONER}:
+        return _at_locations(Intake.objects.all(), user)
+    return Intake.objects.none()
+
+
+def intakes_of_patient(user: Any) -> QuerySet[Intake]:
+    """A patient's own questionnaires."""
+    if Role.PATIENT not in roles_of(user):
+        return Intake.objects.none()
+    return Intake.objects.filter(patient__user=user)
+
+
 def get_intake_for(user: Any, pk: int, *, clinical: bool) -> Intake:
     """The intake, if this user may reach it; `clinical=True` asks for answers and findings.
 

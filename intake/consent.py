@@ -14,7 +14,7 @@ from clinic.audit import audit_record
 from clinic.models import Patient
 from intake.models import Consent, Intake, PhotoConsent
 from intake.selectors import consent_signature, consent_text_for
-from intake.services import intake_save_answers
+from intake.services import OPEN, IntakeConflict, intake_save_answers
 
 
 def consent_record(*, intake: Intake, typed_name: str, agreed: bool, address: str | None, now: datetime) -> Consent:
@@ -84,3 +84,19 @@ def intake_consent_give(
             consent_record(intake=intake, typed_name=typed_name, agreed=agreed, address=address, now=now)
         photo_consent_set(patient=intake.patient, purposes=purposes, by=by, address=address, now=now)
         return intake_save_answers(intake=intake, answers={}, by=by, step=4)
+
+
+def intake_consent_sign(
+    *, intake: Intake, typed_name: str, agreed: bool, address: str | None, now: datetime
+) -> Consent:
+    """The treatment's consent signed for a questionnaire still being filled in (the API's
+    consent step). Signing the wording already signed changes nothing and answers that signature,
+    so an app that retries does not sign twice."""
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().select_related("patient", "treatment").get(pk=intake.pk)
+        if intake.status not in OPEN:
+            raise IntakeConflict("This questionnaire has been submitted: its consent can no longer be changed.")
+        signature = consent_signature(intake)
+        if signature is not None:
+            return signature
+        return consent_record(intake=intake, typed_name=typed_name, agreed=agreed, address=address, now=now)

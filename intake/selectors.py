@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, QuerySet
@@ -14,6 +15,50 @@ from intake.models import Consent, ConsentText, Intake, PhotoConsent
 # Computed from the record (age) or asked as structured fields (height and weight, cold sores).
 ASKED_ELSEWHERE = frozenset(screening.COMPUTED_CODES) | {"HSV_FACE"}
 REVIEW_STATUSES = (Intake.Status.NEEDS_REVIEW, Intake.Status.NOT_SUITABLE)
+
+# How much a patient may write, the same on the pages and over the API (both save through
+# intake_save_answers): the questionnaire's own boxes. A list's limit counts its entries one per
+# line, as the page's box holds them.
+TEXT_LIMITS = {"expectations": 1000, "health_change": 2000}
+LIST_LIMIT = 4000
+HSV_CHOICES = tuple(zip(screening.HSV_FREQUENCIES, ("Never", "Occasionally", "Often"), strict=True))
+KINDS = ("yes/no", "number", "text", "list", "choice")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One thing the questionnaire asks, as the pages ask it and an app can: `code` is the key of
+    the answer (`{"PREG": false, "height_cm": 168}`)."""
+
+    code: str
+    text: str
+    kind: str  # one of KINDS; a yes/no answer is JSON true or false, a list is a list of strings
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label), for "choice"
+    minimum: float | None = None  # for "number"
+    maximum: float | None = None
+    max_length: int | None = None  # for "text", and a "list" in all
+
+
+# The structured part of every questionnaire (after the catalogue's yes/no questions), in the
+# order the pages ask it. `required`: what submitting needs (a cold sore after a procedure only
+# matters for someone who gets cold sores).
+STRUCTURED_QUESTIONS = (
+    Question("medications", "Medicines you take (one per line, as written on the box)", "list", max_length=LIST_LIMIT),
+    Question("allergies", "Allergies (one per line)", "list", max_length=LIST_LIMIT),
+    Question("height_cm", "Height (cm)", "number", minimum=screening.HEIGHT_CM[0], maximum=screening.HEIGHT_CM[1]),
+    Question("weight_kg", "Weight (kg)", "number", minimum=screening.WEIGHT_KG[0], maximum=screening.WEIGHT_KG[1]),
+    Question("weight_stable", "Has your weight been stable (within 5%) for the last 6 months?", "yes/no"),
+    Question("hsv_frequency", "How often do you get cold sores?", "choice", choices=HSV_CHOICES),
+    Question("hsv_after_procedure", "Did one follow a previous cosmetic procedure?", "yes/no", required=False),
+    Question(
+        "expectations",
+        "What result do you hope for?",
+        "text",
+        required=False,
+        max_length=TEXT_LIMITS["expectations"],
+    ),
+)
 
 
 def treatment_facts(intake: Intake) -> screening.TreatmentFacts:
@@ -28,6 +73,13 @@ def intake_questions(intake: Intake) -> list[screening.Item]:
     items, _ = catalogue_load()
     applicable = screening.applicable_items(items, treatment_facts(intake))
     return [item for item in applicable if item.code not in ASKED_ELSEWHERE]
+
+
+def intake_questionnaire(intake: Intake) -> list[Question]:
+    """Every question this intake asks, in the pages' order: the catalogue's yes/no questions that
+    apply to its treatment and area, then the structured ones."""
+    asked = [Question(item.code, item.question, "yes/no") for item in intake_questions(intake)]
+    return [*asked, *STRUCTURED_QUESTIONS]
 
 
 def consent_text_for(intake: Intake) -> ConsentText | None:

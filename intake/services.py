@@ -19,6 +19,7 @@ from django.utils import timezone
 from clinic.audit import audit_record
 from clinic.errors import Conflict
 from clinic.models import Patient, Practitioner, age_on
+from clinic.params import BadValue, to_text
 from intake.catalogue import catalogue_load
 from intake.domain import screening
 from intake.models import (
@@ -27,26 +28,18 @@ from intake.models import (
     IntakeSettings,
     Review,
 )
-from intake.selectors import intake_questions, treatment_facts
+from intake.selectors import LIST_LIMIT, STRUCTURED_QUESTIONS, TEXT_LIMITS, intake_questions, treatment_facts
 from intake.signals import intake_cleared, intake_declined, intake_not_suitable
 from treatments.models import Area, Treatment
 
 Status = Intake.Status
 OPEN = (Status.DRAFT,)
-STRUCTURED = {
-    "height_cm",
-    "weight_kg",
-    "weight_stable",
-    "medications",
-    "allergies",
-    "hsv_frequency",
-    "hsv_after_procedure",
-    "expectations",
-}
+STRUCTURED = {question.code for question in STRUCTURED_QUESTIONS}
+LISTS = tuple(question.code for question in STRUCTURED_QUESTIONS if question.kind == "list")
 
 
 # What every questionnaire must contain before it can be sent.
-REQUIRED_FIELDS = ("medications", "allergies", "height_cm", "weight_kg", "weight_stable", "hsv_frequency")
+REQUIRED_FIELDS = tuple(question.code for question in STRUCTURED_QUESTIONS if question.required)
 # Statuses of an intake that is still "in hand" for its treatment and area: a new course reuses
 # it. A not suitable or declined one stays in the way too: the patient is called, and does not
 # answer again until then. Only an expired clearance lets a new questionnaire start.
@@ -120,7 +113,30 @@ def intake_save_answers(*, intake: Intake, answers: Mapping[str, Any], by: Any, 
     return intake
 
 
+def answers_check_limits(answers: Mapping[str, Any]) -> None:
+    """Free text within its box's length and free of the control characters (NUL) the database
+    refuses; lists of text within theirs. The screening checks the rest (types, ranges)."""
+    for name, limit in TEXT_LIMITS.items():
+        if answers.get(name) is not None:
+            _check_text(name, answers[name], limit)
+    for name in LISTS:
+        entries = answers.get(name)
+        if isinstance(entries, list | tuple):
+            for entry in entries:
+                _check_text(name, entry, LIST_LIMIT)
+            if len("\n".join(entries)) > LIST_LIMIT:
+                raise ValidationError({"answers": f"{name}: keep the list to {LIST_LIMIT} characters in all."})
+
+
+def _check_text(name: str, value: Any, limit: int) -> None:
+    try:
+        to_text(value, name, max_length=limit, strip=False)
+    except BadValue as exc:
+        raise ValidationError({"answers": f"{name}: {exc.message}"}) from None
+
+
 def _check_answers(intake: Intake, answers: Mapping[str, Any]) -> None:
+    answers_check_limits(answers)
     items, classes = catalogue_load()
     try:
         screening.screen(
@@ -279,6 +295,7 @@ def health_change_record(
             )
             return intake
         merged = {**intake.answers, **(answers or {})}
+        answers_check_limits(merged)
         findings = _screen(intake, merged, now)
         result = screening.outcome(findings)
         intake.answers = merged

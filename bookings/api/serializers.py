@@ -1,27 +1,18 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
-from bookings.models import Appointment
+from bookings.models import Appointment, Course
 from clinic.access import locations_for_staff
+from clinic.api_fields import AwareDateTimeField, DateField, TextField
 from clinic.models import Location, Patient, Practitioner
 from clinic.roles import Role, has_role, is_staff_member
 from treatments.models import Area, Treatment
 
 MAX_SEARCH_DAYS = 62
-# Dates far outside any diary (year 1, year 9999) would overflow date arithmetic; refuse them
-# with a 400 naming the field instead.
-EARLIEST_DAY = date(2000, 1, 1)
-LATEST_DAY = date(2100, 12, 31)
-
-
-def _in_range(value: date, field: str) -> None:
-    if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise serializers.ValidationError({field: f"Choose a date between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."})
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -62,16 +53,14 @@ class AvailabilityQuerySerializer(_AreaMixin, serializers.Serializer):
     treatment = _slug_field(Treatment.objects.active())
     area = serializers.SlugField()
     location = _slug_field(Location.objects.filter(is_active=True))
-    start = serializers.DateField(help_text="First local date, YYYY-MM-DD.")
-    end = serializers.DateField(help_text="Last local date (inclusive), YYYY-MM-DD.")
+    start = DateField(help_text="First local date, YYYY-MM-DD.")
+    end = DateField(help_text="Last local date (inclusive), YYYY-MM-DD.")
     practitioner = serializers.PrimaryKeyRelatedField(
         queryset=Practitioner.objects.filter(is_active=True), required=False
     )
     numbing_cream = serializers.BooleanField(default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        _in_range(attrs["start"], "start")
-        _in_range(attrs["end"], "end")
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": "The end date cannot be before the start date."})
         if attrs["end"] - attrs["start"] > timedelta(days=MAX_SEARCH_DAYS):
@@ -80,8 +69,8 @@ class AvailabilityQuerySerializer(_AreaMixin, serializers.Serializer):
 
 
 class ListQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = DateField(required=False, help_text="From this local date, YYYY-MM-DD (leave out for no limit).")
+    end = DateField(required=False, help_text="To this local date (inclusive), YYYY-MM-DD.")
 
 
 class SlotSerializer(serializers.Serializer):
@@ -101,28 +90,6 @@ class ConflictSerializer(serializers.Serializer):
     alternatives = SlotSerializer(many=True, required=False)
 
 
-class AwareDateTimeField(serializers.DateTimeField):
-    """An instant: refuses a time without an offset instead of guessing the zone."""
-
-    def to_internal_value(self, value: Any):
-        parsed = super().to_internal_value(value)
-        if isinstance(value, str) and timezone.is_aware(parsed) and not _has_offset(value):
-            self.fail("naive")
-        if not EARLIEST_DAY <= parsed.date() <= LATEST_DAY:
-            self.fail("range")
-        return parsed
-
-    default_error_messages = {
-        "naive": "Give the time with its UTC offset, e.g. 2026-12-01T10:00:00+00:00.",
-        "range": f"Choose a time between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}.",
-    }
-
-
-def _has_offset(text: str) -> bool:
-    tail = text.strip()[10:]
-    return tail.endswith("Z") or "+" in tail or "-" in tail
-
-
 class AppointmentCreateSerializer(_AreaMixin, serializers.Serializer):
     treatment = _slug_field(Treatment.objects.active())
     area = serializers.SlugField()
@@ -136,8 +103,8 @@ class AppointmentCreateSerializer(_AreaMixin, serializers.Serializer):
     )
     numbing_cream = serializers.BooleanField(default=False)
     kind = serializers.ChoiceField(choices=Appointment.Kind.choices, default=Appointment.Kind.TREATMENT)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    notes = TextField(required=False, allow_blank=True, default="", max_length=2000)
+    override_reason = TextField(required=False, allow_blank=True, default="", max_length=300)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
@@ -156,7 +123,7 @@ class AppointmentCreateSerializer(_AreaMixin, serializers.Serializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    reason = TextField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class RescheduleSerializer(serializers.Serializer):
@@ -173,7 +140,7 @@ class RescheduleSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Appointment.Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    reason = TextField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -208,7 +175,48 @@ class AppointmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_course(self, obj: Appointment) -> int | None:
-        return None  # courses arrive with the scheduling issue
+        """The course this session belongs to (GET /api/courses/{id}/); null for a consultation."""
+        return obj.course_id
 
     def get_intake(self, obj: Appointment) -> int | None:
-        return None  # intakes arrive with the intake issue
+        """The course's questionnaire (GET /api/intakes/{id}/): a booking that starts a course opens it."""
+        return obj.course.intake_id if obj.course_id else None
+
+
+class CourseSessionSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="session_number", allow_null=True)
+    appointment = serializers.IntegerField(source="pk", help_text="GET /api/appointments/{id}/")
+
+    class Meta:
+        model = Appointment
+        fields = ["number", "start", "end", "status", "appointment"]
+        read_only_fields = fields
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    """A course of sessions of one treatment on one area, and where each session stands."""
+
+    status = serializers.CharField(read_only=True, help_text=f"One of: {', '.join(Course.Status.values)}.")
+    treatment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    location = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    practitioner = serializers.IntegerField(source="practitioner_id", read_only=True)
+    intake = serializers.IntegerField(source="intake_id", read_only=True, allow_null=True)
+    sessions = CourseSessionSerializer(many=True, read_only=True, source="sessions_in_order")
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "status",
+            "treatment",
+            "area",
+            "location",
+            "practitioner",
+            "sessions_planned",
+            "interval_days",
+            "intake",
+            "maintenance_due",
+            "sessions",
+        ]
+        read_only_fields = fields

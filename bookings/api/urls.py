@@ -17,4 +17,6 @@ urlpatterns = [
         name="api-appointment-reschedule",
     ),
     path("appointments/<int:pk>/status/", views.AppointmentStatusView.as_view(), name="api-appointment-status"),
+    path("courses/", views.CourseListView.as_view(), name="api-courses"),
+    path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="api-course"),
 ]

@@ -21,6 +21,7 @@ from bookings.api.serializers import (
     AvailabilitySerializer,
     CancelSerializer,
     ConflictSerializer,
+    CourseSerializer,
     ListQuerySerializer,
     LocationSerializer,
     PractitionerQuerySerializer,
@@ -29,7 +30,13 @@ from bookings.api.serializers import (
     StatusSerializer,
 )
 from bookings.appointments import services
-from bookings.appointments.access import appointments_visible_to, get_appointment_for, patient_for_booking
+from bookings.appointments.access import (
+    appointments_visible_to,
+    courses_visible_to,
+    get_appointment_for,
+    get_course_for,
+    patient_for_booking,
+)
 from bookings.diary.loading import availability_search
 from clinic.idempotency import idempotent
 from clinic.models import Location, Practitioner
@@ -202,3 +209,22 @@ class AppointmentStatusView(APIView):
             by=request.user,
         )
         return Response(AppointmentSerializer(appointment).data)
+
+
+class CourseListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CourseSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """The caller's own courses (patients) or their locations' (staff), newest first, each with its sessions."""
+        courses = courses_visible_to(request.user).order_by("-created_at", "-pk")[:500]
+        return Response(CourseSerializer(courses, many=True).data)
+
+
+class CourseDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CourseSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        """One course: its plan (sessions, interval), its questionnaire, and each session booked so far."""
+        return Response(CourseSerializer(get_course_for(request.user, pk)).data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from bookings.models import Appointment, Course
@@ -16,7 +16,9 @@ from clinic.roles import Role, is_staff_member, roles_of
 
 def appointments_visible_to(user: Any) -> QuerySet[Appointment]:
     """Patients: their own. Staff: those at the locations they work at. Anyone else: none."""
-    base = Appointment.objects.select_related("patient", "practitioner", "room", "location", "treatment", "area")
+    base = Appointment.objects.select_related(
+        "patient", "practitioner", "room", "location", "treatment", "area", "course"
+    )
     if is_staff_member(user):
         return base.filter(location__in=locations_for_staff(user))
     if Role.PATIENT in roles_of(user):
@@ -28,6 +30,27 @@ def get_appointment_for(user: Any, pk: int) -> Appointment:
     try:
         return appointments_visible_to(user).get(pk=pk)
     except Appointment.DoesNotExist:
+        raise Http404 from None
+
+
+def courses_visible_to(user: Any) -> QuerySet[Course]:
+    """Patients: their own courses. Staff: the courses at the locations they work at. Anyone
+    else: none. Each with its sessions in order (`sessions_in_order`)."""
+    sessions = Prefetch(
+        "appointments", queryset=Appointment.objects.order_by("start", "pk"), to_attr="sessions_in_order"
+    )
+    base = Course.objects.select_related("treatment", "area", "location").prefetch_related(sessions)
+    if is_staff_member(user):
+        return base.filter(location__in=locations_for_staff(user))
+    if Role.PATIENT in roles_of(user):
+        return base.filter(patient__user=user)
+    return base.none()
+
+
+def get_course_for(user: Any, pk: int) -> Course:
+    try:
+        return courses_visible_to(user).get(pk=pk)
+    except Course.DoesNotExist:
         raise Http404 from None
 
 

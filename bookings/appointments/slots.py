@@ -9,7 +9,7 @@ write lock at BEGIN, so check-then-insert cannot interleave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -100,6 +100,9 @@ def slot_override(
 ) -> av.Slot:
     """Reception's overbooking: the practitioner as asked, the room asked for, else the first room
     free then (else the first room)."""
+    # Real minutes: on a start aware in a local zone, Python adds wall-clock time, and a 30-minute
+    # visit at 01:30 on the night the clocks go back would end at 02:00 GMT, 90 minutes later.
+    start = start.astimezone(UTC)
     end = start + duration
     if room is not None:
         if room.location_id != location.pk or not room.is_active:

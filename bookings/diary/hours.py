@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,10 +45,6 @@ class TimeOffAdded:
     affected: list[Appointment]  # booked appointments the time off now covers
 
 
-class NonexistentLocalTime(ValueError):
-    """A wall-clock time skipped by a DST change (01:30 on the last Sunday of March in London)."""
-
-
 def practitioners_for_hours(user: Any) -> QuerySet[Practitioner]:
     """Whose hours a user may see and edit: managers everyone's, practitioners their own."""
     roles = roles_of(user)
@@ -57,21 +53,6 @@ def practitioners_for_hours(user: Any) -> QuerySet[Practitioner]:
     if Role.PRACTITIONER in roles:
         return Practitioner.objects.filter(user=user)
     return Practitioner.objects.none()
-
-
-def local_instant(day: date, at: time, zone: ZoneInfo, *, later: bool = False) -> datetime:
-    """The UTC instant of a local wall-clock time.
-
-    A time the clocks skip raises NonexistentLocalTime. A time that happens twice (the autumn
-    change) is the first occurrence, or the second with `later`: time off takes the earlier
-    start and the later end, so it never covers less than the person asked for."""
-    local = datetime.combine(day, at, tzinfo=zone).replace(fold=1 if later else 0)
-    instant = local.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None, fold=0) != local.replace(tzinfo=None, fold=0):
-        raise NonexistentLocalTime(
-            f"{at:%H:%M} on {day.day} {day:%B %Y} does not exist in {zone.key}: the clocks go forward then."
-        )
-    return instant
 
 
 def blocks_check(blocks: Sequence[Block], others: Iterable[tuple[Block, str]] = ()) -> list[str]:

@@ -17,13 +17,14 @@ from rest_framework.views import APIView
 from clinic.accounts.services import patient_register
 from clinic.accounts.tokens import token_issue
 from clinic.accounts.two_factor import WRONG_CODE, requires_second_factor, second_factor_check, second_factor_failed
+from clinic.api_fields import EmailField, TextField
 from clinic.idempotency import idempotent
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-    otp_token = serializers.CharField(
+    email = EmailField()
+    password = TextField(trim_whitespace=False, max_length=4096, style={"input_type": "password"})
+    otp_token = TextField(
         required=False,
         max_length=16,
         help_text="Staff accounts only: the current code from the authenticator app, or a backup code.",
@@ -68,12 +69,12 @@ class TokenView(APIView):
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-    first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150)
+    email = EmailField()
+    password = TextField(trim_whitespace=False, max_length=4096, style={"input_type": "password"})
+    first_name = TextField(max_length=150)
+    last_name = TextField(max_length=150)
     date_of_birth = serializers.DateField()
-    phone = serializers.CharField(max_length=40)
+    phone = TextField(max_length=40)
 
 
 class RegisteredSerializer(serializers.Serializer):

@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from clinic.accounts.services import date_of_birth_errors
-from clinic.forms import DateInput, ServiceErrorsMixin
+from clinic.forms import DateInput, EmailField, ServiceErrorsMixin
 from clinic.models import Patient
+from clinic.params import EMAIL_MAX_LENGTH
 
 
 class _AdultDateOfBirth:
@@ -20,7 +23,7 @@ class _AdultDateOfBirth:
 
 
 class RegistrationForm(ServiceErrorsMixin, _AdultDateOfBirth, forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         label="Choose a password",
         help_text="At least 10 characters, not a common password, and not only numbers.",
@@ -63,5 +66,15 @@ class PatientDetailsForm(_AdultDateOfBirth, forms.Form):
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class ClinicAuthenticationForm(AuthenticationForm):
+    """The sign-in page's form. Django sets the username's max_length only after the field is
+    built, so no validator enforces it: a 300-character address reached django-axes, whose
+    username column is varchar(255) (a DataError). Too long is a form error here instead."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))

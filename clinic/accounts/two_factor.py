@@ -41,6 +41,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.accounts.forms import ClinicAuthenticationForm
 from clinic.audit import audit_record
 from clinic.roles import is_staff_member, needs_second_factor
 
@@ -121,7 +122,7 @@ def second_factor_check(*, user: Any, code: str) -> tuple[Device | None, str | N
     Six digits are an authenticator code; anything else is tried as a backup code. Each device is
     asked through django_otp.verify_token, which locks its row and applies its throttling."""
     code = "".join(code.split()).lower()
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    model = TOTPDevice if code.isascii() and code.isdigit() and len(code) == 6 else StaticDevice
     for device in model.objects.devices_for_user(user, confirmed=True):
         allowed, info = device.verify_is_allowed()
         if not allowed:
@@ -141,7 +142,8 @@ def second_factor_failed(request: HttpRequest, user: Any) -> None:
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() would try any other word ("2027-10-31") as a URL name.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -158,6 +160,7 @@ class ClinicLoginView(LoginView):
     """The sign-in page; staff go on to the second factor instead of straight to `next`."""
 
     redirect_authenticated_user = True
+    authentication_form = ClinicAuthenticationForm
 
     def get_success_url(self) -> str:
         url = super().get_success_url()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clinic.api_fields import TextField
 from intake.models import FINDING_DECISIONS, Intake, Review, Severity
+from intake.selectors import KINDS, Question, consent_signature, consent_text_for, intake_questionnaire
 
 STATUS_HELP = f"One of: {', '.join(Intake.Status.values)}."
 
@@ -42,19 +45,95 @@ class IntakeStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IntakeSerializer(serializers.ModelSerializer):
-    """The patient's own view: their answers and the status, never the findings."""
+class ChoiceOptionSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="What to send as the answer.")
+    label = serializers.CharField(help_text="What to show.")
+
+
+class QuestionSerializer(serializers.Serializer):
+    """One question; only the keys that apply to its kind are present."""
+
+    code = serializers.CharField(help_text="The answer's key in `answers`.")
+    text = serializers.CharField()
+    # A string with its values described rather than an enum: "kind" is also the appointments'
+    # field, and two "kind" enums collide in the schema (as "status" does).
+    kind = serializers.CharField(
+        help_text=f"One of: {', '.join(KINDS)}. yes/no: true or false; number: a number from min to max; "
+        "text: a string of at most max_length characters; list: a list of strings (at most max_length "
+        "characters in all, one per line); choice: one of the choices' values.",
+    )
+    required = serializers.BooleanField(help_text="Submitting needs an answer.")
+    choices = ChoiceOptionSerializer(many=True, required=False)
+    min = serializers.FloatField(required=False, source="minimum")
+    max = serializers.FloatField(required=False, source="maximum")
+    max_length = serializers.IntegerField(required=False)
+
+    def to_representation(self, instance: Question) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": instance.code,
+            "text": instance.text,
+            "kind": instance.kind,
+            "required": instance.required,
+        }
+        if instance.choices:
+            data["choices"] = [{"value": value, "label": label} for value, label in instance.choices]
+        extra = {"min": instance.minimum, "max": instance.maximum, "max_length": instance.max_length}
+        return {**data, **{key: value for key, value in extra.items() if value is not None}}
+
+
+class ConsentStateSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_null=True, help_text="The wording to sign (null: none yet, call the clinic).")
+    version = serializers.IntegerField(allow_null=True)
+    signed = serializers.BooleanField(help_text="This wording is signed for this questionnaire.")
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
+def consent_state(intake: Intake) -> dict[str, Any]:
+    text, signature = consent_text_for(intake), consent_signature(intake)
+    return {
+        "text": text.body if text else None,
+        "version": text.version if text else None,
+        "signed": signature is not None,
+        "signed_at": signature.accepted_at if signature else None,
+    }
+
+
+class IntakeSummarySerializer(serializers.ModelSerializer):
+    """One of the patient's own questionnaires in their list."""
 
     status = status_field()
-
     treatment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    answers = serializers.JSONField(read_only=True, help_text="Keyed by catalogue code, plus structured fields.")
 
     class Meta:
         model = Intake
-        fields = ["id", "status", "treatment", "area", "step", "submitted_at", "valid_until", "answers"]
+        fields = ["id", "status", "treatment", "area", "step", "submitted_at", "valid_until"]
         read_only_fields = fields
+
+
+class IntakeSerializer(IntakeSummarySerializer):
+    """The patient's own view: the questions, their answers, the consent and the status, never the findings."""
+
+    answers = serializers.JSONField(read_only=True, help_text="Keyed by question code.")
+    questions = serializers.SerializerMethodField()
+    consent = serializers.SerializerMethodField()
+
+    class Meta(IntakeSummarySerializer.Meta):
+        fields = [*IntakeSummarySerializer.Meta.fields, "answers", "questions", "consent"]
+        read_only_fields = fields
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, intake: Intake) -> list[dict[str, Any]]:
+        return QuestionSerializer(intake_questionnaire(intake), many=True).data
+
+    @extend_schema_field(ConsentStateSerializer)
+    def get_consent(self, intake: Intake) -> dict[str, Any]:
+        return ConsentStateSerializer(consent_state(intake)).data
+
+
+class ConsentSignSerializer(serializers.Serializer):
+    typed_name = TextField(max_length=200, help_text="The patient's full name as the clinic holds it.")
+    agreed = serializers.BooleanField(help_text="Must be true: the patient agrees to the wording.")
 
 
 class IntakeClinicalSerializer(IntakeSerializer):
@@ -104,7 +183,7 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
 
 class FindingDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=FINDING_DECISIONS)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    notes = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -113,7 +192,7 @@ class DecisionSerializer(serializers.Serializer):
     interval_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Days between sessions."
     )
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    notes = TextField(required=False, allow_blank=True, default="", max_length=5000)
     finding_decisions = serializers.DictField(
         child=FindingDecisionSerializer(),
         required=False,

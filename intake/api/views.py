@@ -8,6 +8,7 @@ see is a 404; a 403 only where the caller may already see the intake but not do 
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -18,19 +19,24 @@ from rest_framework.views import APIView
 from clinic.audit import audit_record
 from clinic.idempotency import idempotent
 from clinic.models import Practitioner
-from clinic.roles import Role, has_role, roles_of
+from clinic.roles import Role, has_role, is_staff_member, roles_of
 from intake import services
-from intake.access import CLINICAL_ROLES, get_intake_for, review_queue
+from intake.access import CLINICAL_ROLES, get_intake_for, intakes_for_staff, intakes_of_patient, review_queue
 from intake.api.serializers import (
     AnswersSerializer,
+    ConsentSignSerializer,
+    ConsentStateSerializer,
     DecisionSerializer,
     IntakeClinicalSerializer,
     IntakeConflictSerializer,
     IntakeOutcomeSerializer,
     IntakeSerializer,
     IntakeStatusSerializer,
+    IntakeSummarySerializer,
     ReviewQueueItemSerializer,
+    consent_state,
 )
+from intake.consent import intake_consent_sign
 from intake.models import Intake
 
 CONFLICT = OpenApiResponse(IntakeConflictSerializer, description="Conflict: already submitted or decided.")
@@ -42,6 +48,13 @@ INTAKE_VIEW = PolymorphicProxySerializer(
     serializers=[IntakeClinicalSerializer, IntakeSerializer, IntakeStatusSerializer],
     resource_type_field_name=None,
 )
+INTAKE_LIST_ITEM = PolymorphicProxySerializer(
+    component_name="IntakeListItem",
+    serializers=[IntakeSummarySerializer, IntakeStatusSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+LIST_LIMIT = 500
 
 
 def _patients_own(request: Request, pk: int) -> Intake:
@@ -54,13 +67,31 @@ def _patients_own(request: Request, pk: int) -> Intake:
     raise PermissionDenied("Only the patient changes or submits their questionnaire.")
 
 
+class IntakeListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: INTAKE_LIST_ITEM},
+        description="Patients: their own questionnaires, newest first (open one with GET /api/intakes/{id}/). "
+        "Staff: the questionnaires of patients known at their locations (all for clinic managers), id and "
+        "status only.",
+    )
+    def get(self, request: Request) -> Response:
+        if is_staff_member(request.user):
+            intakes = intakes_for_staff(request.user).order_by("-created_at", "-pk")[:LIST_LIMIT]
+            return Response(IntakeStatusSerializer(intakes, many=True).data)
+        intakes = intakes_of_patient(request.user).select_related("treatment", "area").order_by("-created_at", "-pk")
+        return Response(IntakeSummarySerializer(intakes[:LIST_LIMIT], many=True).data)
+
+
 class IntakeDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         responses={200: INTAKE_VIEW, 404: NOT_FOUND},
-        description="Patients (their own): answers and status, never findings. Practitioners and clinic "
-        "managers: also the findings (the view is audited). Reception: id and status only.",
+        description="Patients (their own): the questions (what to answer, keyed by `code`), their answers, "
+        "the consent to sign and the status, never findings. Practitioners and clinic managers: also the "
+        "findings (the view is audited). Reception: id and status only.",
     )
     def get(self, request: Request, pk: int) -> Response:
         if has_role(request.user, *CLINICAL_ROLES):
@@ -89,6 +120,31 @@ class IntakeDetailView(APIView):
             intake=intake, answers=form.validated_data["answers"], by=request.user, step=form.validated_data.get("step")
         )
         return Response(IntakeSerializer(intake).data)
+
+
+class IntakeConsentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ConsentSignSerializer,
+        responses={200: ConsentStateSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        description="The patient signs the treatment's consent (GET the intake for its `consent.text`): "
+        "`typed_name` must be their full name as the clinic holds it and `agreed` true (else 400 naming "
+        "the field). Signing again changes nothing. 409 once the questionnaire is submitted.",
+    )
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        intake = _patients_own(request, pk)
+        form = ConsentSignSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        intake_consent_sign(
+            intake=intake,
+            typed_name=form.validated_data["typed_name"],
+            agreed=form.validated_data["agreed"],
+            address=request.META.get("REMOTE_ADDR"),
+            now=timezone.now(),
+        )
+        return Response(ConsentStateSerializer(consent_state(intake)).data)
 
 
 class IntakeSubmitView(APIView):

@@ -5,9 +5,10 @@ content type and its body. The run is bounded (EXAMPLES per operation and identi
 CI is reproducible) and in-process: Django's WSGI application answers inside the test's transaction.
 
 Input comes three ways: schema-valid (positive), schema-invalid (negative), and positive input
-pointed at real objects (the clinic's treatment, location, practitioners, a booked appointment,
-a submitted and a draft intake), so the happy paths and the conflicts are exercised as well as
-the 400s and 404s that random slugs and ids would mostly get.
+pointed at real objects (the clinic's treatment, location, practitioners, a booked appointment and
+its course, a submitted and a draft intake, the patient's name to sign a consent with), so the happy
+paths and the conflicts are exercised as well as the 400s and 404s that random slugs and ids would
+mostly get.
 """
 
 from __future__ import annotations
@@ -106,7 +107,11 @@ def world(clinic, reception):
         "reception": token(reception),
         "practitioner": token(clinic.practitioner.user),
     }
-    ids = {"/api/appointments/{id}/": [appointment.pk], "/api/intakes/{id}/": [intake.pk, draft.pk]}
+    ids = {
+        "/api/appointments/{id}/": [appointment.pk],
+        "/api/intakes/{id}/": [intake.pk, draft.pk],
+        "/api/courses/{id}/": [appointment.course_id],
+    }
     free_at = (NOW + timedelta(days=1)).replace(hour=11)
     references = {
         "treatment": [clinic.treatment.slug],
@@ -116,6 +121,9 @@ def world(clinic, reception):
         "patient": [patient.pk],
         # A free time and the booked one (409 with alternatives for the booked practitioner).
         "start": [free_at.isoformat(), booked_at.isoformat()],
+        # The consent of the draft signed (200), or refused for the submitted one (409).
+        "typed_name": [patient.full_name],
+        "agreed": [True],
     }
     days = {"start": [str(NOW.date() + timedelta(days=1))], "end": [str(NOW.date() + timedelta(days=3))]}
     return headers, ids, references, days
@@ -179,6 +187,6 @@ def _run_operation(operation, headers, world) -> str | None:
 def test_every_api_answer_is_documented_and_never_a_server_error(wsgi_app, world, identity):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 17  # the whole API, not a schema that failed to load
+    assert len(operations) >= 21  # the whole API, not a schema that failed to load
     failures = [f for op in operations if (f := _run_operation(op, world[0][identity], world))]
     assert failures == [], "\n\n".join(failures)

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from bookings.appointments.services import appointment_book
-from bookings.diary.hours import Block, NonexistentLocalTime, local_instant, time_off_add, working_hours_replace
+from bookings.diary.hours import Block, time_off_add, working_hours_replace
 from bookings.diary.loading import availability_search
 from bookings.models import Appointment, TimeOff, WorkingHours
 from clinic.models import AuditEvent
+from clinic.params import NonexistentLocalTime, local_instant
 from tests.bookings.conftest import NOW
 from tests.factories import LocationFactory
 

@@ -78,7 +78,6 @@ def publishing_to(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """
     conf = celery_app.conf
     saved = {"broker_url": conf.get("broker_url"), "task_always_eager": conf.task_always_eager}
-    saved_pools = (celery_app._pool, celery_app.amqp._producer_pool)
     monkeypatch.setenv("CELERY_BROKER_URL", url)
     conf.broker_url = url
     conf.task_always_eager = False
@@ -89,10 +88,10 @@ def publishing_to(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         for pool in (celery_app.amqp._producer_pool, celery_app._pool):
             if pool is not None:
                 pool.force_close_all()
-        # kombu keeps producer pools in a global registry keyed by the connection: the closed ones
-        # must go, or the next test publishing to the same URL is handed a closed pool.
+        # kombu keeps producer pools in a global registry keyed by the connection, and reset()
+        # closes every one of them, the app's earlier pools included: the app makes new ones.
         kombu_pools.reset()
-        celery_app._pool, celery_app.amqp._producer_pool = saved_pools
+        celery_app._pool, celery_app.amqp._producer_pool = None, None
         conf.broker_url = saved["broker_url"]
         conf.task_always_eager = saved["task_always_eager"]
 

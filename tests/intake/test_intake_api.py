@@ -21,7 +21,18 @@ from tests.factories import LocationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 Status = Intake.Status
-PATIENT_FIELDS = {"id", "status", "treatment", "area", "step", "submitted_at", "valid_until", "answers"}
+PATIENT_FIELDS = {
+    "id",
+    "status",
+    "treatment",
+    "area",
+    "step",
+    "submitted_at",
+    "valid_until",
+    "answers",
+    "questions",
+    "consent",
+}
 
 
 @pytest.fixture

@@ -8,22 +8,9 @@ another location. Anything a role may not see is a 404 (never a 403 that confirm
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
-
-from bookings.appointments.services import appointment_book
-from bookings.messages.feeds import calendar_feed_create
-from bookings.models import TimeOff
-from clinic.roles import Role, user_set_roles
-from intake.consent import consent_record
-from intake.selectors import intake_questions
-from intake.services import intake_open, intake_save_answers, intake_submit
-from tests.bookings.conftest import NOW, make_patient
-from tests.bookings.practice import appointment_at, recorded
-from tests.factories import LocationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -126,7 +113,9 @@ EXPECTED = {
     "password_reset_done": ("/accounts/password_reset/done/", same(200)),
     "password_reset_confirm": ("/accounts/reset/MQ/not-a-token/", same(200)),  # "this link has expired"
     "password_reset_complete": ("/accounts/reset/done/", same(200)),
+    "api-intakes": ("/api/intakes/", row(401, 200, 200, 200, 200, 200, 200)),  # each their own or their locations'
     "api-intake": ("/api/intakes/{intake}/", row(401, 200, 404, 404, 200, 200, 200)),
+    "api-intake-consent": ("/api/intakes/{intake}/consent/", row(401, 405, 405, 405, 405, 405, 405)),
     "api-intake-submit": ("/api/intakes/{intake}/submit/", row(401, 405, 405, 405, 405, 405, 405)),
     "api-intake-decision": ("/api/intakes/{intake}/decision/", row(401, 405, 405, 405, 405, 405, 405)),
     "api-review-queue": ("/api/review-queue/", row(401, 403, 403, 403, 403, 200, 200)),
@@ -143,6 +132,8 @@ EXPECTED = {
     "api-appointment-cancel": ("/api/appointments/{appointment}/cancel/", row(401, *[405] * 6)),
     "api-appointment-reschedule": ("/api/appointments/{appointment}/reschedule/", row(401, *[405] * 6)),
     "api-appointment-status": ("/api/appointments/{appointment}/status/", row(401, *[405] * 6)),
+    "api-courses": ("/api/courses/", row(401, 200, 200, 200, 200, 200, 200)),
+    "api-course": ("/api/courses/{course}/", row(401, 200, 404, 404, 200, 200, 200)),
     "api-schema": ("/api/schema/", same(200)),
     "api-docs": ("/api/docs/", same(200)),
 }
@@ -164,67 +155,6 @@ def test_every_url_has_an_expectation():
     names = {name for name, _ in project_routes()}
     assert names - set(EXPECTED) - {"admin"} == set(), "add the new URL to EXPECTED with its status per role"
     assert set(EXPECTED) - names == set(), "EXPECTED names a URL that no longer exists"
-
-
-@pytest.fixture
-def world(clinic, reception):
-    patient_a = clinic.patient
-    patient_b = make_patient()
-    appointment = appointment_book(
-        patient=patient_a,
-        treatment=clinic.treatment,
-        area=clinic.area,
-        location=clinic.location,
-        start=(NOW + timedelta(days=2)).replace(hour=10),
-        by=patient_a.user,
-        now=NOW,
-    )
-    intake = intake_open(patient=patient_a, treatment=clinic.treatment, area=clinic.area)
-    answers = {item.code: False for item in intake_questions(intake)}
-    answers.update(
-        medications=["warfarin"],
-        allergies=[],
-        height_cm=170,
-        weight_kg=70,
-        weight_stable=True,
-        hsv_frequency="never",
-        hsv_after_procedure=False,
-    )
-    intake_save_answers(intake=intake, answers=answers, by=patient_a.user)
-    consent_record(intake=intake, typed_name=patient_a.full_name, agreed=True, address="127.0.0.1", now=NOW)
-    intake_submit(intake=intake, by=patient_a.user, now=NOW)  # needs review: a blood thinner
-    other_area = clinic.treatment.areas.exclude(pk=clinic.area.pk).first()
-    draft = intake_open(patient=patient_a, treatment=clinic.treatment, area=other_area)
-    elsewhere = UserFactory()
-    user_set_roles(user=elsewhere, roles=[Role.RECEPTION])
-    elsewhere.staff_locations.add(LocationFactory())
-    manager = UserFactory()
-    user_set_roles(user=manager, roles=[Role.MANAGER])
-    users = {
-        "anonymous": None,
-        "patient_a": patient_a.user,
-        "patient_b": patient_b.user,
-        "reception_elsewhere": elsewhere,
-        "reception": reception,
-        "practitioner": clinic.practitioner.user,
-        "manager": manager,
-    }
-    session = recorded(clinic, appointment_at(clinic, NOW - timedelta(days=1)))  # completed and recorded
-    ids = {
-        "appointment": appointment.pk,
-        "completed_appointment": session.appointment_id,
-        "patient": patient_a.pk,
-        "location": clinic.location.slug,
-        "practitioner": clinic.practitioner.pk,
-        "course": appointment.course_id,
-        "intake": intake.pk,
-        "draft_intake": draft.pk,
-        "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,
-        "time_off": TimeOff.objects.create(
-            practitioner=clinic.practitioner, start=NOW + timedelta(days=20), end=NOW + timedelta(days=21)
-        ).pk,
-    }
-    return users, ids
 
 
 @pytest.mark.parametrize("role", ROLES)

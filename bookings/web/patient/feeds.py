@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from bookings.messages.feeds import calendar_feed_appointments, calendar_feed_cr
 from bookings.messages.ics import appointments_ics
 from bookings.models import CalendarFeed
 from clinic.access import patient_of
+from clinic.params import BadValue, to_token
 from clinic.roles import Role, role_required
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -48,6 +49,10 @@ def calendar_feed_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        token = to_token(token, "token")
+    except BadValue:  # not the shape of a token (a NUL would reach the database as one): no such feed
+        raise Http404 from None
     feed = get_object_or_404(CalendarFeed.objects.select_related("patient"), token=token)
     appointments = calendar_feed_appointments(feed, now=timezone.now())
     body = appointments_ics(appointments, calendar_name=f"{settings.CLINIC_NAME} appointments")

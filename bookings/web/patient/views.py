@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from bookings.appointments import services
 from bookings.appointments.access import get_appointment_for
 from bookings.models import Appointment, BookingRules
+from bookings.web.patient.forms import CancelForm
 from bookings.web.public.flow import Choice
 from clinic.access import patient_of
 from clinic.errors import Conflict
@@ -71,12 +72,13 @@ def _move_url(appointment: Appointment) -> str:
 @require_http_methods(["GET", "POST"])
 def my_appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_appointment_for(request.user, pk)
-    if request.method == "POST":
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_cancel(appointment=appointment, by=request.user, reason=request.POST.get("reason", ""))
+            services.appointment_cancel(appointment=appointment, by=request.user, reason=form.cleaned_data["reason"])
         except Conflict as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, "Your appointment is cancelled.")
         return redirect("my-appointments")
-    return render(request, "bookings/my_appointment_cancel.html", {"appointment": appointment})
+    return render(request, "bookings/my_appointment_cancel.html", {"appointment": appointment, "form": form})

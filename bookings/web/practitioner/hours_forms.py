@@ -10,9 +10,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from bookings.diary.hours import Block, NonexistentLocalTime, local_instant
+from bookings.diary.hours import Block
 from bookings.models import Weekday
 from clinic.models import Location
+from clinic.params import NonexistentLocalTime, local_instant
 
 TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time", "class": "form-control"})
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -27,18 +27,19 @@ from bookings.models import Appointment, SessionRecord
 from bookings.web.practitioner.forms import SessionRecordForm
 from clinic.errors import Conflict
 from clinic.models import Practitioner
-from clinic.params import parse_day
+from clinic.params import Query, parse_day
 from clinic.roles import Role, has_role, role_required
 
 
-def _whose_day(request: HttpRequest, chosen: str) -> Practitioner | None:
-    """Managers may look at anyone's day (?practitioner=<id>); everyone else sees their own."""
-    if has_role(request.user, Role.MANAGER) and chosen:
-        valid = chosen.isascii() and chosen.isdigit()  # int("²") would raise
-        practitioner = Practitioner.objects.filter(pk=int(chosen)).first() if valid else None
-        if practitioner is None:
-            raise Http404
-        return practitioner
+def _whose_day(request: HttpRequest, query: Query) -> Practitioner | None:
+    """Managers may look at anyone's day (?practitioner=<id>); everyone else sees their own. A
+    garbled id is said so on the page (their own day instead); an unknown one is a 404."""
+    if has_role(request.user, Role.MANAGER) and query.raw("practitioner"):
+        pk = query.id("practitioner")
+        if pk is None:
+            messages.warning(request, f"{query.errors['practitioner'].rstrip('.')}; showing your own day.")
+        else:
+            return get_object_or_404(Practitioner, pk=pk)
     return Practitioner.objects.filter(user=request.user).first()
 
 
@@ -46,8 +47,8 @@ def _whose_day(request: HttpRequest, chosen: str) -> Practitioner | None:
 def practitioner_day(request: HttpRequest) -> HttpResponse:
     """One practitioner's appointments on one local day, across their locations."""
     is_manager = has_role(request.user, Role.MANAGER)
-    chosen = request.GET.get("practitioner", "").strip()
-    practitioner = _whose_day(request, chosen)
+    query = Query(request.GET)
+    practitioner = _whose_day(request, query)
     today = timezone.localdate()
     day = parse_day(request, today)
     entries = practitioner_day_entries(practitioner=practitioner, day=day) if practitioner else []
@@ -63,7 +64,7 @@ def practitioner_day(request: HttpRequest) -> HttpResponse:
             "practitioner": practitioner,
             "own": practitioner is not None and practitioner.user_id == request.user.pk,
             "practitioners": practitioners,
-            "chosen": chosen if is_manager else "",
+            "chosen": practitioner.pk if is_manager and practitioner and query.id("practitioner") else "",
             "day": day,
             "today": today,
             "previous_day": day - timedelta(days=1),

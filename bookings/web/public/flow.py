@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 
 from clinic.models import Location, Practitioner
+from clinic.params import Query
 from treatments.models import Area, Treatment
 
 SESSION_KEY = "booking"
@@ -61,34 +62,33 @@ class Choice:
 
 
 def choice_from_query(treatment: Treatment, query: QueryDict) -> Choice:
-    """Resolve GET parameters; an unknown value is dropped with a message, never a 500."""
+    """Resolve GET parameters; an unknown or garbled value is dropped with a message, never a 500."""
+    read = Query(query)
     choice = Choice(treatment=treatment, numbing_cream=query.get("numbing") == "1")
-    if slug := query.get("area"):
-        choice.area = treatment.areas.filter(slug=slug).first()
+    if read.raw("area"):
+        slug = read.slug("area")
+        choice.area = treatment.areas.filter(slug=slug).first() if slug else None
         if choice.area is None:
             choice.errors["area"] = "Please choose one of the areas below."
-    if slug := query.get("location"):
-        choice.location = Location.objects.filter(slug=slug, is_active=True).first()
+    if read.raw("location"):
+        slug = read.slug("location")
+        choice.location = Location.objects.filter(slug=slug, is_active=True).first() if slug else None
         if choice.location is None:
             choice.errors["location"] = "Please choose one of the locations below."
-    if (value := query.get("practitioner")) and choice.location:
+    if (value := read.raw("practitioner")) and choice.location:
         if value == ANY:
             choice.any_practitioner = True
         else:
-            choice.practitioner = Practitioner.objects.filter(
-                pk=int(value) if value.isdigit() else 0,
-                is_active=True,
-                locations=choice.location,
-                treatments=treatment,
-            ).first()
+            pk = read.id("practitioner")
+            practitioners = Practitioner.objects.filter(is_active=True, locations=choice.location, treatments=treatment)
+            choice.practitioner = practitioners.filter(pk=pk).first() if pk else None
             if choice.practitioner is None:
                 choice.errors["practitioner"] = "Please choose a practitioner below."
-    if value := query.get("date"):
-        choice.day = parse_date(value) if len(value) == 10 else None
+    if read.raw("date"):
+        choice.day = read.date("date")
         if choice.day is None:
             choice.errors["date"] = "Please choose a day from the calendar."
-    if (value := query.get("move")) and value.isdigit():
-        choice.move = int(value)
+    choice.move = read.id("move")
     return choice
 
 

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -28,6 +27,7 @@ from clinic.accounts.forms import PatientDetailsForm, RegistrationForm, SignInFo
 from clinic.accounts.services import patient_details_update, patient_register
 from clinic.idempotency import fingerprint_of, idempotency_run
 from clinic.models import Location, Patient, Practitioner
+from clinic.params import BadValue, Query, to_date
 from clinic.roles import Role, is_staff_member, roles_of
 from treatments.models import Treatment
 
@@ -86,9 +86,8 @@ def _month(choice: Choice, month: str | None) -> dict[str, Any]:
     today = timezone.now().astimezone(zone).date()
     last_bookable = (timezone.now() + BookingRules.current().as_availability_rules().horizon).astimezone(zone).date()
     try:
-        year, number = (int(part) for part in (month or "").split("-"))
-        first = date(year, number, 1)
-    except ValueError:
+        first = to_date(f"{month}-01", "month") if month else today.replace(day=1)
+    except BadValue:  # a garbled ?month= shows this month
         first = today.replace(day=1)
     first = min(max(first, today.replace(day=1)), last_bookable.replace(day=1))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
@@ -116,12 +115,8 @@ def book_hold(request: HttpRequest, slug: str) -> HttpResponse:
     """The patient picked a time: hold the choice in the session and ask who they are."""
     treatment = get_object_or_404(Treatment.objects.active(), slug=slug)
     choice = choice_from_query(treatment, request.POST)
-    start = parse_datetime(request.POST.get("start", ""))
-    if (
-        not (choice.area and choice.location and choice.practitioner_chosen)
-        or start is None
-        or timezone.is_naive(start)
-    ):
+    start = Query(request.POST).instant("start")
+    if not (choice.area and choice.location and choice.practitioner_chosen) or start is None:
         messages.error(request, "That time could not be read. Please choose a time again.")
         return redirect(choice.url())
     if choice.move and _movable(request, choice.move) is None:

@@ -34,6 +34,7 @@ from bookings.web.reception.forms import CancelForm, MoveForm, StatusForm, apply
 from clinic.errors import Conflict
 from clinic.formatting import friendly_when
 from clinic.models import Location, Practitioner
+from clinic.params import Query
 from clinic.roles import Role, role_required
 
 STAFF = (Role.RECEPTION, Role.PRACTITIONER, Role.MANAGER)
@@ -237,17 +238,14 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _move_page(request: HttpRequest, appointment: Appointment) -> HttpResponse:
-    day = local_day(appointment)
-    try:
-        chosen = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        chosen = day
-    if abs((chosen - day).days) <= 366:  # a year either way: beyond that, a typo
-        day = chosen
+    """The free times on ?date= (the appointment's own day when none is given, or a bad one: said why)."""
+    query = Query(request.GET)
+    day = query.date("date") or local_day(appointment)
     start = appointment.start.astimezone(appointment.location.zone)
     initial = {"date": day, "time": start.time(), "practitioner": appointment.practitioner_id}
     form = MoveForm(appointment=appointment, initial=initial)
-    return panel_response(request, MOVE, _move_context(appointment, day, form))
+    context = _move_context(appointment, day, form, date_error=query.errors.get("date", ""))
+    return panel_response(request, MOVE, context)
 
 
 def _alts(exc: Exception) -> list:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import Q, QuerySet, Value
@@ -13,8 +14,9 @@ from django.db.models.functions import Replace
 
 from bookings.appointments.reception import NewPatient
 from bookings.models import Appointment
-from clinic.forms import DateInput, ServiceErrorsMixin
+from clinic.forms import BoundedDateField, DateInput, EmailField, ServiceErrorsMixin, local_start
 from clinic.models import Location, Patient, Practitioner, Room
+from clinic.params import EMAIL_MAX_LENGTH, BadValue, Query, to_id, to_instant
 from treatments.models import Area, Treatment
 
 SEARCH_LIMIT = 20
@@ -38,7 +40,7 @@ class PatientSearchForm(forms.Form):
 
     find_name = forms.CharField(label="Find by name", required=False, max_length=150)
     find_date_of_birth = forms.DateField(label="Find by date of birth", required=False, widget=DateInput())
-    find_email = forms.CharField(label="Find by email", required=False, max_length=254)
+    find_email = forms.CharField(label="Find by email", required=False, max_length=EMAIL_MAX_LENGTH)
     find_phone = forms.CharField(label="Find by phone", required=False, max_length=40)
 
     def clean(self):
@@ -85,7 +87,29 @@ def masked_contact(patient: Patient) -> str:
     return ", ".join(parts) or "no contact details"
 
 
-class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
+class _LocalStartMixin:
+    """The date and time typed in the location's wall-clock time, as the UTC instant `start`.
+
+    A time the clocks skip is an error on the time; one that happens twice is the first, unless
+    `later` (set when a listed free time was the second one) asks for the second. In UTC, so the
+    visit's end is its length in real minutes after the start, never on the wall clock."""
+
+    def _clean_start(self, data: dict[str, Any], zone: ZoneInfo) -> None:
+        if data.get("date") and data.get("time"):
+            start = local_start(self, day=data["date"], at=data["time"], zone=zone, later=bool(data.get("later")))
+            if start is not None:
+                data["start"] = start
+
+    @property
+    def start(self) -> datetime:
+        return self.cleaned_data["start"]  # type: ignore[attr-defined]
+
+
+def _later_field() -> forms.BooleanField:
+    return forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class DiaryBookingForm(_LocalStartMixin, ServiceErrorsMixin, forms.Form):
     """Book a patient (found or new) into a slot. `patient` is a found patient's id or "new"."""
 
     patient = forms.CharField(required=False)
@@ -93,7 +117,7 @@ class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DateInput())
     phone = forms.CharField(label="Phone", max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
-    email = forms.EmailField(label="Email", required=False)
+    email = EmailField(label="Email", required=False)
     confirm_new = forms.BooleanField(
         label="This is a different person from the patient(s) with the same name and date of birth", required=False
     )
@@ -103,8 +127,9 @@ class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
         Practitioner.objects.none(), label="Practitioner", required=False, empty_label="First available"
     )
     room = forms.ModelChoiceField(Room.objects.none(), label="Room", required=False, empty_label="Any free room")
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = BoundedDateField(label="Date", widget=DateInput())
     time = forms.TimeField(label="Start time", widget=TimeInput())
+    later = _later_field()
     numbing_cream = forms.BooleanField(label="Numbing cream (adds its time to the start)", required=False)
     override = forms.BooleanField(label="Overbook: book even though the time is not free", required=False)
     override_reason = forms.CharField(label="Reason for overbooking", max_length=300, required=False)
@@ -122,9 +147,11 @@ class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
         value = self.cleaned_data["patient"].strip()
         if value == "new":
             return value
-        if not value.isdigit():
-            raise forms.ValidationError("Find the patient and choose them, or add a new patient.")
-        patient = Patient.objects.filter(pk=int(value)).first()
+        try:
+            pk = to_id(value, "patient")
+        except BadValue:
+            raise forms.ValidationError("Find the patient and choose them, or add a new patient.") from None
+        patient = Patient.objects.filter(pk=pk).first()
         if patient is None:
             raise forms.ValidationError("That patient no longer exists: search again.")
         return patient
@@ -145,6 +172,7 @@ class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
                 self.add_error("override_reason", "Give the reason for overbooking (it is recorded).")
             if not data.get("practitioner"):
                 self.add_error("practitioner", "Choose the practitioner to overbook.")
+        self._clean_start(data, self.location.zone)
         return data
 
     def duplicates(self) -> list[Patient]:
@@ -157,10 +185,6 @@ class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
                 date_of_birth=data["date_of_birth"],
             ).order_by("id")[:SEARCH_LIMIT]
         )
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=self.location.zone)
 
     def booking(self) -> dict[str, Any]:
         """The booking service's arguments, from a valid form."""
@@ -185,9 +209,10 @@ class DiaryBookingForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class MoveForm(ServiceErrorsMixin, forms.Form):
-    date = forms.DateField(label="New date", widget=DateInput())
+class MoveForm(_LocalStartMixin, ServiceErrorsMixin, forms.Form):
+    date = BoundedDateField(label="New date", widget=DateInput())
     time = forms.TimeField(label="New start time", widget=TimeInput())
+    later = _later_field()
     practitioner = forms.ModelChoiceField(Practitioner.objects.none(), label="Practitioner")
 
     def __init__(self, *args, appointment: Appointment, **kwargs) -> None:
@@ -197,10 +222,10 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
             locations=appointment.location_id, is_active=True, treatments=appointment.treatment_id
         )
 
-    @property
-    def start(self) -> datetime:
-        zone = self.appointment.location.zone
-        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=zone)
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self._clean_start(data, self.appointment.location.zone)
+        return data
 
 
 class CancelForm(forms.Form):
@@ -221,28 +246,25 @@ class StatusForm(forms.Form):
     )
 
 
-def apply_slot_pick(data, zone) -> None:
-    """A chosen alternative ("<ISO start>|<practitioner id>") fills the date, time and practitioner."""
-    pick = data.get("slot", "")
-    start_text, _, practitioner = pick.partition("|")
+def apply_slot_pick(data, zone: ZoneInfo) -> None:
+    """A chosen alternative ("<ISO start>|<practitioner id>") fills the date, time and practitioner
+    (and `later` when it is the second of a time that happens twice); a garbled one changes nothing."""
+    start_text, _, practitioner = data.get("slot", "").partition("|")
     try:
-        start = datetime.fromisoformat(start_text).astimezone(zone)
-    except ValueError:
+        start = to_instant(start_text, "slot").astimezone(zone)
+    except BadValue:
         return
     data["date"], data["time"] = start.date().isoformat(), start.strftime("%H:%M")
-    if practitioner.isdigit():
-        data["practitioner"] = practitioner
+    data["later"] = "1" if start.fold else ""
+    with contextlib.suppress(BadValue):
+        data["practitioner"] = str(to_id(practitioner, "practitioner"))
     data.pop("override", None)
 
 
 def initial_from_query(query, location: Location) -> dict:
-    """The free cell's practitioner (or room), date and time: ids and times, never patient data."""
-    initial: dict = {}
-    for name in ("practitioner", "room", "treatment", "area"):
-        if query.get(name, "").isdigit():
-            initial[name] = int(query[name])
-    with contextlib.suppress(ValueError):
-        initial["date"] = date.fromisoformat(query.get("date", ""))
-    with contextlib.suppress(ValueError):
-        initial["time"] = time.fromisoformat(query.get("time", ""))
-    return initial
+    """The free cell's practitioner (or room), date and time: ids and times, never patient data.
+    A garbled value is left out (the form shows its default)."""
+    read = Query(query)
+    values = {name: read.id(name) for name in ("practitioner", "room", "treatment", "area")}
+    values.update(date=read.date("date"), time=read.time("time"))
+    return {name: value for name, value in values.items() if value is not None}

@@ -10,9 +10,9 @@ from django import forms
 from clinic.forms import ServiceErrorsMixin
 from intake.domain import screening
 from intake.models import PhotoConsent
+from intake.selectors import HSV_CHOICES, LIST_LIMIT, TEXT_LIMITS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-HSV_CHOICES = list(zip(screening.HSV_FREQUENCIES, ("Never", "Occasionally", "Often"), strict=True))
 CHOOSE_YES_NO = "Choose yes or no."
 LIST_HELP = "Leave empty if there are none."
 
@@ -68,14 +68,14 @@ def _list_fields() -> dict[str, forms.Field]:
         "medications": forms.CharField(
             label="Medicines you take (one per line, as written on the box)",
             required=False,
-            max_length=4000,
+            max_length=LIST_LIMIT,
             help_text="Include supplements and anything bought without a prescription. " + LIST_HELP,
             widget=forms.Textarea(attrs={"rows": 4}),
         ),
         "allergies": forms.CharField(
             label="Allergies (one per line)",
             required=False,
-            max_length=4000,
+            max_length=LIST_LIMIT,
             help_text=LIST_HELP,
             widget=forms.Textarea(attrs={"rows": 3}),
         ),
@@ -142,9 +142,11 @@ class AboutForm(ServiceErrorsMixin, forms.Form):
     expectations = forms.CharField(
         label="What result do you hope for?",
         required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-        error_messages={"max_length": "Please keep this to 1000 characters (it has %(show_value)d)."},
+        max_length=TEXT_LIMITS["expectations"],
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_LIMITS["expectations"]}),
+        error_messages={
+            "max_length": f"Please keep this to {TEXT_LIMITS['expectations']} characters (it has %(show_value)d)."
+        },
     )
 
     FIELDS = ("height_cm", "weight_kg", "weight_stable", "hsv_frequency", "hsv_after_procedure", "expectations")
@@ -215,7 +217,7 @@ class RecheckForm(ServiceErrorsMixin, forms.Form):
     change_note = forms.CharField(
         label="What has changed?",
         required=False,
-        max_length=2000,
+        max_length=TEXT_LIMITS["health_change"],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only if anything has changed. A practitioner reads this before your session.",
     )
