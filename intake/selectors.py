@@ -35,6 +35,27 @@ def consent_text_for(intake: Intake) -> ConsentText | None:
     return ConsentText.objects.filter(treatment=intake.treatment).order_by("-version").first()
 
 
+# Where a consent wording names the area(s) the patient chose (migration 0007 put it in each text).
+AREAS_PLACEHOLDER = "{areas}"
+
+
+def consent_areas_words(names: list[str]) -> str:
+    """ "face", "face and neck", "face, neck and hands": the areas as the wording names them."""
+    names = [name.lower() for name in names]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def consent_wording(text: ConsentText, area_names: list[str]) -> str:
+    """The consent as the patient reads and signs it: naming only the area(s) they booked."""
+    return text.body.replace(AREAS_PLACEHOLDER, consent_areas_words(area_names))
+
+
+def consent_wording_for(intake: Intake, text: ConsentText) -> str:
+    return consent_wording(text, [intake.area.name])
+
+
 def consent_signature(intake: Intake) -> Consent | None:
     """This intake's consent to the latest wording (a new version must be signed again)."""
     text = consent_text_for(intake)

@@ -110,14 +110,24 @@ def test_step_three_asks_measurements_weight_cold_sores_and_hopes(patient_client
 
 
 def test_step_four_shows_the_latest_consent_text_and_the_photo_choices(patient_client, intake):
-    ConsentText.objects.create(treatment=intake.treatment, version=2, body="Version two wording.\n\nSecond paragraph.")
+    ConsentText.objects.create(treatment=intake.treatment, version=9, body="Version nine wording.\n\nSecond paragraph.")
     fill(patient_client, intake, up_to=3)
     html = patient_client.get(step_url(intake, 4)).content.decode()
     assert "Step 4 of 5: Consent" in html
-    assert "<p>Version two wording.</p>" in html and "(version 2)" in html
+    assert "<p>Version nine wording.</p>" in html and "(version 9)" in html
     assert "Type your full name" in html and "I agree" in html
     for purpose in PhotoConsent.Purpose:
         assert purpose.label in html
+
+
+def test_the_consent_names_the_booked_area_only(patient_client, intake):
+    fill(patient_client, intake, up_to=3)
+    html = patient_client.get(step_url(intake, 4)).content.decode()
+    assert (
+        f"<p>I agree to a course of {intake.treatment.name.lower()} by mesotherapy on the area(s) I have chosen: "
+        f"{intake.area.name.lower()}.</p>"
+    ) in html
+    assert "décolletage" not in html and "hands" not in html and "{areas}" not in html
 
 
 def test_step_five_summarises_every_answer_in_words(patient_client, intake):
@@ -241,7 +251,7 @@ def test_consent_without_the_tick_is_refused(patient_client, intake):
 
 
 def test_consent_with_the_right_name_stores_the_text_version_and_the_address(patient_client, intake):
-    latest = ConsentText.objects.create(treatment=intake.treatment, version=2, body="New wording.")
+    latest = ConsentText.objects.create(treatment=intake.treatment, version=9, body="New wording.")
     fill(patient_client, intake, up_to=3)
     response = patient_client.post(
         step_url(intake, 4),
@@ -250,7 +260,8 @@ def test_consent_with_the_right_name_stores_the_text_version_and_the_address(pat
     )
     assert response["Location"] == step_url(intake, 5)
     consent = Consent.objects.get()
-    assert consent.text == latest and consent.text.version == 2 and consent.intake == intake
+    assert consent.text == latest and consent.text.version == 9 and consent.intake == intake
+    assert list(consent.areas.all()) == [intake.area]  # what the patient chose, recorded with the signature
     assert consent.address == "203.0.113.9" and consent.patient == intake.patient
     live = PhotoConsent.objects.get(patient=intake.patient)
     assert live.purpose == "clinical_record" and live.revoked_at is None and live.address == "203.0.113.9"

@@ -130,7 +130,8 @@ def test_export_holds_the_patients_data_and_nothing_of_anyone_else(clinic, patie
     assert intake["id"] == history["intake"].pk and intake["answers"]["allergies"] == ["penicillin"]
     assert intake["snapshot"]["answers"]["expectations"].startswith("I'm Philippa")
     [consent] = data["consents"]
-    assert (consent["typed_name"], consent["text_version"], consent["address"]) == (f"{FIRST} {LAST}", 1, "192.0.2.7")
+    assert (consent["typed_name"], consent["text_version"], consent["address"]) == (f"{FIRST} {LAST}", 2, "192.0.2.7")
+    assert consent["areas"] == [history["intake"].area.name]
     assert [c["purpose"] for c in data["photo_consents"]] == ["clinical_record"]
     assert data["calendar_feed"] == {"exists": True}
     assert CalendarFeed.objects.get(patient=patient).token not in text

@@ -22,7 +22,13 @@ from clinic.roles import Role, role_required
 from intake.consent import intake_consent_give, photo_consent_set
 from intake.domain import screening
 from intake.models import Intake, PhotoConsent
-from intake.selectors import consent_signature, consent_text_for, intake_questions, photo_purposes_live
+from intake.selectors import (
+    consent_signature,
+    consent_text_for,
+    consent_wording_for,
+    intake_questions,
+    photo_purposes_live,
+)
 from intake.services import IntakeConflict, health_change_record, intake_save_answers, intake_submit
 from intake.web.patient.forms import (
     HSV_CHOICES,
@@ -210,7 +216,8 @@ def _step_consent(request: HttpRequest, intake: Intake, questions: list[screenin
         else:
             return _onwards(request, intake, 4)
     text = consent_text_for(intake)
-    return _render_step(request, intake, 4, form=form, text=text, signature=signature)
+    wording = consent_wording_for(intake, text) if text else ""
+    return _render_step(request, intake, 4, form=form, text=text, wording=wording, signature=signature)
 
 
 def _step_check(request: HttpRequest, intake: Intake, questions: list[screening.Item]) -> HttpResponse:
