@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.appointments import courses
+from bookings.appointments.clearance import clearance_require
 from bookings.appointments.errors import InvalidTransition, SlotUnavailable, TooLateToChange
 from bookings.appointments.slots import (
     SlotRequest,
@@ -233,6 +234,8 @@ def appointment_set_status(
         _check_transition(appointment, status)
         if status in (Status.COMPLETED, Status.NO_SHOW) and now < appointment.start:
             raise InvalidTransition(f"An appointment cannot be marked {Status(status).label.lower()} before it starts.")
+        if status == Status.COMPLETED:
+            clearance_require(appointment)  # no treatment without clearance (bookings/domain/clearance.py)
         previous = appointment.status
         appointment.status = status
         appointment.save(update_fields=["status", "updated_at"])

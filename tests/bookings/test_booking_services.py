@@ -16,6 +16,7 @@ from bookings.appointments.services import (
 from bookings.models import Appointment, BookingRules, TimeOff
 from clinic.models import AuditEvent
 from tests.bookings.conftest import NOW, make_patient
+from tests.clearance import clear
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +181,9 @@ ALL = [s.value for s in Status]
 
 
 def _at_status(clinic, status):
-    appointment = book(clinic, tomorrow(10), patient=make_patient())
+    patient = make_patient()
+    clear(clinic, patient)  # cleared for treatment: completing is allowed (the gate: test_clearance.py)
+    appointment = book(clinic, tomorrow(10), patient=patient)
     Appointment.objects.filter(pk=appointment.pk).update(status=status)
     appointment.refresh_from_db()
     return appointment

@@ -12,6 +12,7 @@ from bookings.models import Appointment
 from clinic.models import AuditEvent, Patient
 from clinic.roles import Role, user_set_roles
 from tests.bookings.conftest import make_patient
+from tests.clearance import clear
 from tests.factories import LocationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -364,6 +365,7 @@ def status(client, appointment, value, **extra):
 
 
 def test_arrived_then_completed(signed_in, clinic, reception, time_machine):
+    clear(clinic)  # the gate's refusals: tests/bookings/test_clearance.py
     appointment = book(clinic, at(10))
     time_machine.move_to(at(10, 5))
     signed_in.force_login(reception)  # two days on: the staff session has expired

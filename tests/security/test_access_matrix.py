@@ -85,6 +85,19 @@ EXPECTED = {
         "/staff/diary/appointments/{appointment}/status/",
         row(302, 404, 404, 405, 405, 405, 405),
     ),
+    "diary-appointment-questionnaire": (
+        "/staff/diary/appointments/{appointment}/questionnaire/",
+        row(302, 404, 404, 405, 405, 405, 405),
+    ),
+    # The clinical decision to go ahead is the appointment's own practitioner's.
+    "practitioner-proceed": (
+        "/practitioner/appointments/{appointment}/proceed/",
+        row(302, 404, 404, 404, 404, 200, 404),
+    ),
+    "practitioner-health-confirmed": (
+        "/practitioner/appointments/{appointment}/health-confirmed/",
+        row(302, 404, 404, 404, 404, 405, 404),
+    ),
     "patient-export": ("/staff/patients/{patient}/export/", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-export-json": ("/staff/patients/{patient}/export.json", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-erase": ("/staff/patients/{patient}/erase/", row(302, 404, 404, 404, 404, 404, 200)),
