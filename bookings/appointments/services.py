@@ -274,7 +274,8 @@ def _check_patient_cutoff(appointment: Appointment, *, by: Any, now: datetime, v
     cutoff = BookingRules.current().cancellation_cutoff
     if appointment.start - now < cutoff:
         hours = int(cutoff.total_seconds() // 3600)
+        done = {"cancel": "cancelled"}.get(verb, f"{verb}d")  # not "canceld"
         raise TooLateToChange(
-            f"Appointments can only be {verb}d online up to {hours} hours before they start. "
+            f"Appointments can only be {done} online up to {hours} hours before they start. "
             f"Please call the clinic on {appointment.location.phone or settings.CLINIC_PHONE}."
         )
