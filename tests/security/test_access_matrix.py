@@ -130,6 +130,7 @@ EXPECTED = {
     "my-appointments": ("/me/appointments/", row(302, 200, 200, 404, 404, 404, 404)),
     "my-appointment-cancel": ("/me/appointments/{appointment}/cancel/", row(302, 200, 404, 404, 404, 404, 404)),
     "login": ("/accounts/login/", row(200, 302, 302, 302, 302, 302, 302)),
+    "register": ("/accounts/register/", row(200, 302, 302, 302, 302, 302, 302)),
     # Sends on to ?next=: sign in first, patients never need it, force_login's staff have passed it.
     "two-factor": ("/accounts/two-factor/", same(302)),
     "logout": ("/accounts/logout/", same(405)),  # sign-out is a POST
