@@ -78,6 +78,31 @@ def review_queue_of(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
     )
 
 
+# What a patient reads about their questionnaire, on every page that mentions it (the questionnaire
+# list, My appointments, the booking confirmation): plain words, never "awaiting intake".
+NOT_STARTED = "Not started: please fill it in"
+NOT_FINISHED = "Not finished: please finish and send it"
+WITH_PRACTITIONER = "Sent: with our practitioner, who checks it"
+ALL_CLEAR = "All clear"
+WILL_CALL = "We need to talk to you first: a practitioner will call you"
+PATIENT_WORDS = {
+    Intake.Status.SUBMITTED: WITH_PRACTITIONER,
+    Intake.Status.NEEDS_REVIEW: WITH_PRACTITIONER,
+    Intake.Status.CLEARED: ALL_CLEAR,
+    Intake.Status.NOT_SUITABLE: WILL_CALL,
+    Intake.Status.DECLINED: WILL_CALL,
+}
+
+
+def questionnaire_words(intake: Intake | None) -> str:
+    """The questionnaire's status as its patient reads it."""
+    if intake is None:
+        return NOT_STARTED
+    if intake.status == Intake.Status.DRAFT:
+        return NOT_FINISHED if intake.answers else NOT_STARTED
+    return PATIENT_WORDS.get(intake.status, "")
+
+
 def answers_text(value: Any) -> str:
     """An answer as the staff pages and the export show it."""
     if value is True:

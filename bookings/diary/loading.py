@@ -169,3 +169,44 @@ def availability_search(
         closures=diary.closures,
     )
     return slots if practitioner_id is not None else av.first_available(slots)
+
+
+def slot_still_free(
+    *,
+    treatment: Treatment,
+    area: Area,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    practitioner_id: int | None = None,
+    numbing_cream: bool = False,
+    exclude_appointment_id: int | None = None,
+) -> bool:
+    """Whether a start the patient was shown is still bookable (anyone, or that practitioner):
+    the engine's own check (`slot_is_free`) over the day's diary, so it agrees with the times page.
+    The appointment being moved does not block its own new time."""
+    day = start.astimezone(location.zone).date()
+    rules = BookingRules.current()
+    diary = diary_load(
+        location=location,
+        treatment=treatment,
+        first_day=day,
+        last_day=day,
+        practitioner_id=practitioner_id,
+        exclude_appointment_id=exclude_appointment_id,
+        rules=rules,
+    )
+    duration = visit_length(area=area, numbing_cream=numbing_cream, rules=rules)
+    return any(
+        av.slot_is_free(
+            slot_start=start,
+            duration=duration,
+            practitioner=practitioner,
+            rooms=diary.rooms,
+            tz=location.zone,
+            rules=diary.rules,
+            now=now,
+            closures=diary.closures,
+        )
+        for practitioner in diary.practitioners
+    )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -140,8 +140,9 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
 def _make_run_line(*args: str, **env: str) -> str:
     """The command `make run` would start the web server, worker and beat with (make -n: nothing runs)."""
     base = {k: v for k, v in os.environ.items() if k != "CLINIC_BASE_URL"}
-    result = subprocess.run(
-        ["make", "-n", "run", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, check=True
+    make = shutil.which("make") or "make"
+    result = subprocess.run(  # noqa: S603 - make -n with fixed arguments: prints, runs nothing
+        [make, "-n", "run", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, check=True
     )
     return next(line for line in result.stdout.splitlines() if "honcho" in line)
 

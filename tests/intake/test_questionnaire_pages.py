@@ -219,7 +219,7 @@ def test_save_and_finish_later_saves_and_returns_to_the_list(patient_client, int
     intake.refresh_from_db()
     assert intake.answers["PREG"] is False
     html = patient_client.get(reverse("intake-list")).content.decode()
-    assert "Not finished" in html and f'href="{step_url(intake, 2)}"' in html
+    assert "Not finished: please finish and send it" in html and f'href="{step_url(intake, 2)}"' in html
 
 
 def test_later_steps_cannot_be_reached_before_the_earlier_ones_are_answered(patient_client, intake):
@@ -298,7 +298,7 @@ def test_a_blood_thinner_listed_under_medicines_needs_review_and_the_done_page_h
     for hidden in ("Eliquis", "ANTITHROMBOTIC", "blood thinner", "RELATIVE", "Haematoma"):
         assert hidden not in html
     listing = patient_client.get(reverse("intake-list")).content.decode()
-    assert "With our practitioner" in listing and "Eliquis" not in listing
+    assert "Sent: with our practitioner, who checks it" in listing and "Eliquis" not in listing
 
 
 def test_yes_to_pregnancy_is_not_suitable_with_the_kind_message(patient_client, intake):
@@ -308,7 +308,8 @@ def test_yes_to_pregnancy_is_not_suitable_with_the_kind_message(patient_client, 
     assert KIND_MESSAGE in html
     for hidden in ("pregnan", "PREG", "ABSOLUTE", "not suitable", "Not suitable"):
         assert hidden not in html
-    assert KIND_MESSAGE in patient_client.get(reverse("intake-list")).content.decode()
+    listing = patient_client.get(reverse("intake-list")).content.decode()
+    assert "We need to talk to you first: a practitioner will call you" in listing and "not suitable" not in listing
 
 
 def test_a_submitted_intakes_steps_redirect_to_the_list(patient_client, intake):
@@ -383,7 +384,7 @@ def test_a_booking_opens_the_questionnaire_its_course_needs_and_the_list_offers_
     assert (intake.treatment, intake.area, intake.status) == (clinic.treatment, clinic.area, Intake.Status.DRAFT)
     assert appointment.course.intake == intake and intake.needed_by == appointment.start
     html = patient_client.get(reverse("intake-list")).content.decode()
-    assert "Not finished" in html and "Start" in html and step_url(intake, 1) in html
+    assert "Not started: please fill it in" in html and "Start" in html and step_url(intake, 1) in html
 
 
 def test_the_list_is_read_only_a_questionnaire_cannot_be_opened_without_a_booking(patient_client, clinic):

@@ -28,6 +28,7 @@ from intake.selectors import (
     consent_wording_for,
     intake_questions,
     photo_purposes_live,
+    questionnaire_words,
 )
 from intake.services import IntakeConflict, health_change_record, intake_save_answers, intake_submit
 from intake.web.patient.forms import (
@@ -57,14 +58,6 @@ DONE_MESSAGES = {
     Status.DECLINED: KIND_MESSAGE,
 }
 DONE_MESSAGES[Status.SUBMITTED] = DONE_MESSAGES[Status.NEEDS_REVIEW]
-STATUS_WORDS = {
-    Status.DRAFT: "Not finished",
-    Status.SUBMITTED: "With our practitioner",
-    Status.NEEDS_REVIEW: "With our practitioner",
-    Status.CLEARED: "All clear",
-    Status.NOT_SUITABLE: KIND_MESSAGE,
-    Status.DECLINED: KIND_MESSAGE,
-}
 ALREADY_SENT = "You have already sent this questionnaire to the clinic, so it can no longer be changed."
 
 
@@ -104,7 +97,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     intakes = patient_of(request.user).intakes.select_related("treatment", "area").order_by("-created_at")
     rows = []
     for intake in intakes:
-        row: dict[str, Any] = {"intake": intake, "status": STATUS_WORDS.get(intake.status, "")}
+        row: dict[str, Any] = {"intake": intake, "status": questionnaire_words(intake)}
         if intake.status == Status.DRAFT:
             row["step"] = _first_open_step(intake, intake_questions(intake))
             row["started"] = bool(intake.answers)
