@@ -33,7 +33,7 @@ class RoomInline(admin.TabularInline):
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "timezone", "phone", "is_active"]
+    list_display = ["name", "slug", "timezone", "country", "subdivision", "phone", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["staff"]
     inlines = [RoomInline]

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from clinic.holidays import subdivision_errors, validate_country
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -116,6 +118,16 @@ class Location(models.Model):
     address = models.TextField()
     phone = models.CharField(max_length=40, blank=True)
     timezone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    # Where its public holidays come from (the location is closed on them unless it opens on one).
+    country = models.CharField(
+        max_length=2, default="GB", validators=[validate_country], help_text="ISO country code, e.g. GB, IE, FR."
+    )
+    subdivision = models.CharField(
+        max_length=10,
+        blank=True,
+        default="ENG",
+        help_text="Region with its own public holidays, e.g. ENG, SCT, WLS, NIR for GB; empty for the country's.",
+    )
     is_active = models.BooleanField(default=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -133,6 +145,11 @@ class Location(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def clean(self) -> None:
+        super().clean()
+        if error := subdivision_errors(self.country, self.subdivision):
+            raise ValidationError({"subdivision": error})
 
 
 class Room(models.Model):

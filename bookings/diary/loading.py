@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import BigIntegerField, F, Q, Value
 
+from bookings.diary.closures import closed_days
 from bookings.domain import availability as av
-from bookings.models import MAX_APPOINTMENT, Appointment, BookingRules, LocationClosure, TimeOff, WorkingHours
+from bookings.models import MAX_APPOINTMENT, Appointment, BookingRules, TimeOff, WorkingHours
 from clinic.models import Location, Room
 from treatments.models import Area, Treatment
 
@@ -75,13 +76,8 @@ def diary_load(
     room_ids = (
         Room.objects.filter(location=location, is_active=True).order_by("name", "id").values_list("id", flat=True)
     )
-    closures = LocationClosure.objects.filter(location=location, first_day__lte=last_day, last_day__gte=first_day)
-    closed: set[date] = set()
-    for closure_first, closure_last in closures.values_list("first_day", "last_day"):
-        day = max(closure_first, first_day)
-        while day <= min(closure_last, last_day):
-            closed.add(day)
-            day += timedelta(days=1)
+    # Closures and public holidays (less the ones the location opens on): one query.
+    closed = closed_days(location, first_day, last_day)
 
     return Diary(
         practitioners=[

@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from bookings.appointments import services
 from bookings.appointments.access import get_appointment_for
 from bookings.appointments.errors import InvalidTransition, SlotUnavailable, TooLateToChange
+from bookings.diary.closures import calendar_closed_days
 from bookings.diary.loading import availability_search, slot_still_free, visit_length
 from bookings.diary.words import course_words_for_patient
 from bookings.models import Appointment, BookingRules, Course
@@ -92,9 +93,16 @@ def _month(choice: Choice, month: str | None) -> dict[str, Any]:
     first = min(max(first, today.replace(day=1)), last_bookable.replace(day=1))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     open_days = {s.start.astimezone(zone).date() for s in _slots(choice, max(first, today), min(last, last_bookable))}
+    closed = calendar_closed_days(choice.location, choice.treatment, first, last)
     weeks = [
         [
-            {"day": day, "in_month": day.month == first.month, "open": day in open_days, "past": day < today}
+            {
+                "day": day,
+                "in_month": day.month == first.month,
+                "open": day in open_days,
+                "past": day < today,
+                "closed": closed.get(day),  # None: open, but perhaps full
+            }
             for day in week
         ]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
