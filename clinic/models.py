@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from clinic.holidays import subdivision_errors, validate_country
+from clinic.phones import ClinicPhoneNumberField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -205,7 +206,11 @@ class Patient(models.Model):
     last_name = models.CharField(max_length=150)
     date_of_birth = models.DateField()
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    # E.164 (+447700900123): read in the region of the location where it was typed (clinic/phones.py).
+    phone = ClinicPhoneNumberField(blank=True)
+    # A number on record from before numbers were checked that could not be read as one: kept so
+    # that reception can ask the patient, and flagged to them (worklist, patient record).
+    phone_unchecked = models.CharField(max_length=40, blank=True)
     # Where the patient has been booked (bookings adds them): staff of these locations may see the
     # patient's record and questionnaires. A clinic-level fact, so intake never reads bookings.
     locations = models.ManyToManyField(Location, blank=True, related_name="patients")

@@ -92,6 +92,9 @@ except (ZoneInfoNotFoundError, ValueError) as exc:
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Meso Clinic")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "020 7946 0000")
 # Where links in emails point (no request to build them from when the worker sends).
+# Phone numbers typed without a country code are read as this country's (a location's own country
+# wins where one is known: clinic/phones.py); stored as E.164.
+PHONENUMBER_DEFAULT_REGION = os.environ.get("CLINIC_PHONE_REGION", "GB")
 CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The clinic's policy for every course: each treatment's protocol must stay inside these.
 # How long an emailed "set up your online account" link works (phone and walk-in patients).
@@ -121,6 +124,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "phonenumber_field",
     "clinic",
     "treatments",
     "intake",

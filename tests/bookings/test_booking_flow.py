@@ -217,7 +217,7 @@ def test_signing_in_in_the_flow_fills_in_a_returning_patients_details(client, cl
     )
     assert response["Location"] == "/booking/details/"
     html = page(client.get("/booking/details/"))
-    assert f'value="{clinic.patient.first_name}"' in html and f'value="{clinic.patient.phone}"' in html
+    assert f'value="{clinic.patient.first_name}"' in html and 'value="07700 900000"' in html  # as people write it
     # ISO, as a native date input needs, whatever the site's locale (en-GB would render 02/04/1988).
     assert f'value="{clinic.patient.date_of_birth.isoformat()}"' in html
 

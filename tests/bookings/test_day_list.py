@@ -93,7 +93,7 @@ def test_the_csv_lists_the_days_appointments_in_time_order(signed_in, clinic):
         "Room 1",
         patient.full_name,
         patient.date_of_birth.isoformat(),
-        patient.phone,
+        "07700 900000",  # as people write it (stored as +447700900000)
         clinic.treatment.name,
         clinic.area.name,
         "session 2 of 6",
@@ -154,7 +154,7 @@ def test_formula_like_patient_details_are_defused_in_the_file(signed_in, clinic)
     book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), patient=evil)
     row = rows_of(download(signed_in, clinic, date="2026-12-02"))[1]
     assert row[4] == "'=cmd|' /C calc'!A0 Evil"
-    assert row[6] == "+44 20 7946 0000"
+    assert row[6] == "020 7946 0000"  # stored as E.164, written nationally
 
 
 def test_each_download_is_audited_with_the_date(signed_in, clinic, reception):

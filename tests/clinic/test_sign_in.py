@@ -69,3 +69,20 @@ def test_registration_errors_are_shown_and_an_outside_next_is_ignored(client, pa
     assert "Please correct" in html and "already exists" in html
     response = client.post(reverse("register"), {**data, "email": "someone@example.org"})
     assert response["Location"] == reverse("my-appointments")
+
+
+def test_a_phone_number_that_cannot_be_called_is_a_form_error(client):
+    data = {
+        "email": "nia@example.org",
+        "password": "a-long-enough-passphrase",
+        "first_name": "Nia",
+        "last_name": "Jones",
+        "date_of_birth": "1990-05-04",
+        "phone": "call me maybe",
+    }
+    response = client.post(reverse("register"), data)
+    assert response.status_code == 200 and "Enter a phone number we can call" in response.content.decode()
+    assert not Patient.objects.filter(email="nia@example.org").exists()
+    response = client.post(reverse("register"), {**data, "phone": "07911 123456"})
+    assert response.status_code == 302
+    assert str(Patient.objects.get(email="nia@example.org").phone) == "+447911123456"

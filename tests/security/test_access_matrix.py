@@ -121,6 +121,9 @@ EXPECTED = {
         row(302, 404, 404, 404, 404, 200, 200),
     ),
     "patient-record": ("/staff/patients/{patient}/", row(302, 404, 404, 404, 200, 200, 200)),
+    # Staff see the patients of their own locations (someone elsewhere sees an empty list).
+    "patient-directory": ("/staff/patients/", row(302, 404, 404, 200, 200, 200, 200)),
+    "patient-contact": ("/staff/patients/{patient}/contact/", row(302, 404, 404, 404, 200, 404, 200)),
     # POST-only; practitioners see the patient but do not send invitations.
     "patient-invite": ("/staff/patients/{patient}/invite/", row(302, 404, 404, 404, 405, 404, 405)),
     # A link that is not a valid invitation: the same "no longer valid" page for everyone.

@@ -57,6 +57,7 @@ def patient_record(request: HttpRequest, pk: int) -> HttpResponse:
             "records": records,
             "is_manager": has_role(request.user, Role.MANAGER),
             "can_invite": may_claim(patient) and has_role(request.user, Role.RECEPTION, Role.MANAGER),
+            "can_edit_contact": has_role(request.user, Role.RECEPTION, Role.MANAGER),
             "invite_days": invite_days(),
         },
     )
