@@ -83,6 +83,16 @@ def _audit_events(patient: Patient) -> list[dict[str, Any]]:
     ]
 
 
+def patient_erased_at(patient: Patient) -> datetime | None:
+    """When the patient was erased (None: never); the audit row is the record of it."""
+    return (
+        AuditEvent.objects.filter(action="patient.erase", patient=patient)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
 def patient_erase_part(patient: Patient) -> None:
     """Nothing more is sent to them, sent rows lose the address they went to, the account is
     disabled, and the record keeps only what clinical retention needs."""

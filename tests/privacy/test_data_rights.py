@@ -300,6 +300,15 @@ def test_erase_page_explains_and_needs_the_word_erase(client, patient, history, 
     assert Patient.objects.get(pk=patient.pk).first_name == "Erased"
     assert Appointment.objects.get(pk=history["future"].pk).status == "cancelled"
     assert AuditEvent.objects.filter(action="patient.erase", actor=manager_user, patient=patient).exists()
+    # Once erased, nothing offers to erase again, and asking for it answers with what happened.
+    html = response.content.decode()
+    assert "This patient was erased on" in html and reverse("patient-erase", args=[patient.pk]) not in html
+    again = client.get(url, follow=True)
+    assert "already been erased" in again.content.decode() and 'name="confirm"' not in again.content.decode()
+    client.post(url, {"confirm": "ERASE"})
+    assert AuditEvent.objects.filter(action="patient.erase", patient=patient).count() == 1
+    record = client.get(reverse("patient-record", args=[patient.pk])).content.decode()
+    assert "Erased on" in record and reverse("patient-erase", args=[patient.pk]) not in record
 
 
 def test_the_patient_admin_links_to_export_and_erasure(client, manager_user):
@@ -309,3 +318,29 @@ def test_the_patient_admin_links_to_export_and_erasure(client, manager_user):
     client.force_login(manager_user)
     page = client.get("/admin/clinic/patient/").content.decode()
     assert f"/staff/patients/{patient.pk}/export/" in page and f"/staff/patients/{patient.pk}/erase/" in page
+
+
+def test_the_readable_export_shows_labels_and_the_location_s_local_times(
+    client, clinic, patient, history, manager_user
+):
+    from datetime import UTC, datetime
+
+    clinic.location.timezone = "Europe/Paris"  # an hour ahead of London (and UTC) in winter
+    clinic.location.save()
+    patient.locations.add(clinic.location)
+    future = history["future"]
+    client.force_login(manager_user)
+    html = client.get(reverse("patient-export", args=[patient.pk])).content.decode()
+    local = future.start.astimezone(clinic.location.zone)
+    assert f"{local:%a} {local.day} {local:%b %Y, %H:%M}" in html  # 11:00 in Paris for 10:00 UTC
+    assert future.start.isoformat() not in html and "+00:00" not in html
+    assert "Europe/Paris time" in html
+    assert ">Booked<" in html and ">booked<" not in html  # labels, not codes
+    assert "Treatment session" in html and "treatment<" not in html
+    assert "Booking confirmation" in html and "appointment.confirmation" not in html
+    assert "Booked an appointment" in html and "appointment.book<" not in html
+    assert "Are you pregnant, trying to conceive, or breastfeeding?" in html and ">PREG<" not in html
+    assert datetime(2026, 12, 1, tzinfo=UTC).isoformat() not in html
+    # The download keeps the codes and ISO times a machine reads.
+    body = json.loads(client.get(reverse("patient-export-json", args=[patient.pk])).content)
+    assert body["appointments"][-1]["status"] == "booked"

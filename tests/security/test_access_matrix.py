@@ -55,6 +55,7 @@ EXPECTED = {
     "book-review": ("/booking/review/", same(302)),
     "book-confirmed": ("/booking/confirmed/{appointment}/", row(404, 200, 404, 404, 200, 200, 200)),
     "staff-home": ("/staff/", row(302, 404, 404, 200, 200, 200, 200)),
+    "audit-trail": ("/staff/audit/", row(302, 404, 404, 404, 404, 404, 200)),
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
     "diary-day": ("/staff/diary/{location}/", row(302, 404, 404, 404, 200, 200, 200)),
     "diary-week": (
