@@ -178,8 +178,9 @@ def test_the_print_page_has_the_same_columns_and_a_print_stylesheet(signed_in, c
     html = response.content.decode()
     for header in HEADER:
         assert f'<th scope="col">{header[0].upper() + header[1:]}</th>' in html
-    assert f'<th scope="row">{clinic.patient.full_name}</th>' in html
-    assert "<td>Room 2</td>" in html and f"<td>{clinic.patient.date_of_birth.isoformat()}</td>" in html
+    assert f'<th scope="row" data-label="Patient">{clinic.patient.full_name}</th>' in html
+    assert '<td data-label="Room">Room 2</td>' in html
+    assert f'<td data-label="Date of birth">{clinic.patient.date_of_birth.isoformat()}</td>' in html
     assert "Cancelled Person" not in html
     assert 'href="/static/css/print.css"' in html or "css/print." in html
     assert "<script>" not in html and "onclick" not in html
