@@ -1,5 +1,8 @@
 # The two commands: `make run` and `make test`. Everything else here serves them.
 PORT ?= 8000
+# Links in emails (built by the worker, which has no request) point at the port being served,
+# unless CLINIC_BASE_URL is set in the environment or on the command line.
+CLINIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -31,7 +34,7 @@ run: migrate
 	@echo ""
 	@echo "Meso Clinic is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo ""
-	PORT=$(PORT) $(VENV)/bin/honcho --no-colour -f Procfile.dev start
+	PORT=$(PORT) CLINIC_BASE_URL=$(CLINIC_BASE_URL) $(VENV)/bin/honcho --no-colour -f Procfile.dev start
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

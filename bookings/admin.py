@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from bookings.models import Appointment, BookingRules, LocationClosure, MessageSettings, TimeOff, WorkingHours
+from bookings.models import (
+    Appointment,
+    BookingRules,
+    HolidayOpening,
+    LocationClosure,
+    MessageSettings,
+    TimeOff,
+    WorkingHours,
+)
 from clinic.admin_site.base import DateHierarchyGuard, ReadOnlyAdmin, SingleRowAdmin
 
 
@@ -20,6 +28,14 @@ class TimeOffAdmin(DateHierarchyGuard, admin.ModelAdmin):
 @admin.register(LocationClosure)
 class LocationClosureAdmin(admin.ModelAdmin):
     list_display = ["location", "first_day", "last_day", "reason"]
+    list_filter = ["location"]
+
+
+@admin.register(HolidayOpening)
+class HolidayOpeningAdmin(admin.ModelAdmin):
+    """Public holidays close a location (its country and subdivision); a row here opens it on one."""
+
+    list_display = ["location", "day", "note"]
     list_filter = ["location"]
 
 

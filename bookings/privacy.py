@@ -51,6 +51,8 @@ def _appointments(patient: Patient) -> list[dict[str, Any]]:
             "session_number": a.session_number,
             "notes": a.notes,
             "cancel_reason": a.cancel_reason,
+            "went_ahead_without_clearance": a.clearance_override_missing,
+            "clinical_reason_for_going_ahead": a.clearance_override_reason,
         }
         for a in rows.order_by("start", "pk")
     ]
@@ -111,6 +113,13 @@ def patient_erase_part(patient: Patient, *, by: Any, now: datetime) -> None:
     CalendarFeed.objects.filter(patient=patient).delete()
     Appointment.objects.filter(patient=patient).exclude(notes="").update(notes="")
     _erase_session_free_text(patient)
+    # The reason a practitioner went ahead is clinical free text: blanked; that they did stays.
+    for appointment in Appointment.objects.select_for_update().filter(
+        patient=patient, clearance_override_at__isnull=False
+    ):
+        if appointment.clearance_override_reason:
+            appointment.clearance_override_reason = ""
+            appointment.save(update_fields=["clearance_override_reason", "updated_at"])
 
 
 def _erase_session_free_text(patient: Patient) -> None:

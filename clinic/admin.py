@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.admin_site.base import ReadOnlyAdmin
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, Location, Notification, Patient, Practitioner, Room, User
+from clinic.privacy import ERASED_NAME, patient_erased_at
 
 
 @admin.register(User)
@@ -33,7 +34,7 @@ class RoomInline(admin.TabularInline):
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "timezone", "phone", "is_active"]
+    list_display = ["name", "slug", "timezone", "country", "subdivision", "phone", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["staff"]
     inlines = [RoomInline]
@@ -60,6 +61,8 @@ class PatientAdmin(admin.ModelAdmin):
 
     @admin.display(description="Data rights")
     def data_rights(self, obj: Patient) -> str:
+        if obj.first_name == ERASED_NAME and patient_erased_at(obj):
+            return format_html('<a href="{}">Export</a> · erased', reverse("patient-export", args=[obj.pk]))
         return format_html(
             '<a href="{}">Export</a> · <a href="{}">Erase</a>',
             reverse("patient-export", args=[obj.pk]),

@@ -56,9 +56,7 @@ def fingerprint_of(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def idempotency_run(
-    *, owner: str, key: str, fingerprint: str, run: Callable[[], tuple[int, Any]]
-) -> tuple[int, Any]:
+def idempotency_run(*, owner: str, key: str, fingerprint: str, run: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
     """Run `run` once per (owner, key): it returns (status, body); a 2xx answer is kept and
     returned to every repeat. Raises KeyReused for the same key with another fingerprint."""
     with transaction.atomic():

@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from clinic.holidays import subdivision_errors, validate_country
+from clinic.phones import ClinicPhoneNumberField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -116,6 +119,16 @@ class Location(models.Model):
     address = models.TextField()
     phone = models.CharField(max_length=40, blank=True)
     timezone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    # Where its public holidays come from (the location is closed on them unless it opens on one).
+    country = models.CharField(
+        max_length=2, default="GB", validators=[validate_country], help_text="ISO country code, e.g. GB, IE, FR."
+    )
+    subdivision = models.CharField(
+        max_length=10,
+        blank=True,
+        default="ENG",
+        help_text="Region with its own public holidays, e.g. ENG, SCT, WLS, NIR for GB; empty for the country's.",
+    )
     is_active = models.BooleanField(default=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -133,6 +146,11 @@ class Location(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def clean(self) -> None:
+        super().clean()
+        if error := subdivision_errors(self.country, self.subdivision):
+            raise ValidationError({"subdivision": error})
 
 
 class Room(models.Model):
@@ -188,7 +206,11 @@ class Patient(models.Model):
     last_name = models.CharField(max_length=150)
     date_of_birth = models.DateField()
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    # E.164 (+447700900123): read in the region of the location where it was typed (clinic/phones.py).
+    phone = ClinicPhoneNumberField(blank=True)
+    # A number on record from before numbers were checked that could not be read as one: kept so
+    # that reception can ask the patient, and flagged to them (worklist, patient record).
+    phone_unchecked = models.CharField(max_length=40, blank=True)
     # Where the patient has been booked (bookings adds them): staff of these locations may see the
     # patient's record and questionnaires. A clinic-level fact, so intake never reads bookings.
     locations = models.ManyToManyField(Location, blank=True, related_name="patients")

@@ -36,7 +36,8 @@ def _patient_data(patient: Patient) -> dict[str, Any]:
         "last_name": patient.last_name,
         "date_of_birth": _iso(patient.date_of_birth),
         "email": patient.email,
-        "phone": patient.phone,
+        "phone": str(patient.phone),
+        "phone_unchecked": patient.phone_unchecked,
         "created_at": _iso(patient.created_at),
     }
 
@@ -82,6 +83,16 @@ def _audit_events(patient: Patient) -> list[dict[str, Any]]:
     ]
 
 
+def patient_erased_at(patient: Patient) -> datetime | None:
+    """When the patient was erased (None: never); the audit row is the record of it."""
+    return (
+        AuditEvent.objects.filter(action="patient.erase", patient=patient)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
 def patient_erase_part(patient: Patient) -> None:
     """Nothing more is sent to them, sent rows lose the address they went to, the account is
     disabled, and the record keeps only what clinical retention needs."""
@@ -92,12 +103,15 @@ def patient_erase_part(patient: Patient) -> None:
     patient.last_name = f"Patient #{patient.pk}"
     patient.email = ""
     patient.phone = ""
+    patient.phone_unchecked = ""
     # Retention choice: clinical records keep their relevance to age (dosing, screening
     # rules that depend on age, the age recorded in intake snapshots), so the year of birth
     # is kept. Day and month are what make a date of birth identifying, so they are dropped
     # (1 January of the same year stands in: the field cannot be empty).
     patient.date_of_birth = date(patient.date_of_birth.year, 1, 1)
-    patient.save(update_fields=["first_name", "last_name", "email", "phone", "date_of_birth", "updated_at"])
+    patient.save(
+        update_fields=["first_name", "last_name", "email", "phone", "phone_unchecked", "date_of_birth", "updated_at"]
+    )
 
 
 def _erase_account(user: Any) -> None:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("staff/", views.staff_home, name="staff-home"),
+    path("staff/audit/", views.audit_trail, name="audit-trail"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -8,9 +9,10 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clinic.audit_trail import PER_PAGE, AuditFilterForm, clinic_zone, event_row
 from clinic.health import OK, health
 from clinic.models import Location
-from clinic.roles import STAFF_ROLES, role_required
+from clinic.roles import STAFF_ROLES, Role, role_required
 
 API_PREFIX = "/api/"
 
@@ -44,3 +46,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def favicon(request: HttpRequest) -> HttpResponse:
     # Resolved per request: with hashed static files the name exists only after collectstatic.
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@role_required(Role.MANAGER)
+@require_GET
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """A readable audit trail for managers (the admin's raw list stays for the odd query)."""
+    form = AuditFilterForm(request.GET or None)
+    page = Paginator(form.events(), PER_PAGE).get_page(request.GET.get("page"))
+    zone = clinic_zone()
+    rows = [event_row(event, zone) for event in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "zone": zone, "query": query.urlencode()}
+    return render(request, "clinic/audit_trail.html", context)

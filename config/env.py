@@ -33,3 +33,32 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+_DEV_FIELD_ENCRYPTION_KEY = "FFJko_sqLJfW2S-04s6Y6C0fUpv5-JgFxq0d5DNZ1P4="  # noqa: S105 - refused when DEBUG=0
+
+
+def field_encryption_keys(*, debug: bool) -> list[str]:
+    """FIELD_ENCRYPTION_KEYS: Fernet keys, newest first (clinic/fields.py). The first encrypts, all
+    of them decrypt; `manage.py rotate_encryption_keys` re-encrypts every row with the first.
+    Independent of SECRET_KEY, which can then change without losing any record."""
+    from cryptography.fernet import Fernet
+
+    keys = env_list("FIELD_ENCRYPTION_KEYS", [])
+    if not keys:
+        if not debug:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG=0 (comma-separated Fernet keys, newest first)"
+            )
+        keys = [_DEV_FIELD_ENCRYPTION_KEY]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            # Say which one, never echo it: it is a secret.
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            ) from None
+    if not debug and keys[0] == _DEV_FIELD_ENCRYPTION_KEY:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS: the development key cannot encrypt when DJANGO_DEBUG=0")
+    return keys

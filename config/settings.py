@@ -12,10 +12,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
-from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list
+from config.env import env_bool, env_int, env_list, field_encryption_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CLINIC_VAR_DIR", BASE_DIR / "var"))
@@ -34,24 +33,7 @@ if not SECRET_KEY:
 # Encryption at rest of clinical free text (clinic/fields.py). Fernet keys, newest first: the
 # first encrypts, all of them decrypt; `manage.py rotate_encryption_keys` re-encrypts every row
 # with the first. Independent of SECRET_KEY, which can then change without losing any record.
-_DEV_FIELD_ENCRYPTION_KEY = "FFJko_sqLJfW2S-04s6Y6C0fUpv5-JgFxq0d5DNZ1P4="  # noqa: S105 - refused when DEBUG=0
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
-if not FIELD_ENCRYPTION_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG=0 (comma-separated Fernet keys, newest first)"
-        )
-    FIELD_ENCRYPTION_KEYS = [_DEV_FIELD_ENCRYPTION_KEY]
-for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
-    try:
-        Fernet(_key)
-    except ValueError:
-        # Say which one, never echo it: it is a secret.
-        raise ImproperlyConfigured(
-            f"FIELD_ENCRYPTION_KEYS: key {_position} is not a Fernet key (32 url-safe base64-encoded bytes)"
-        ) from None
-if not DEBUG and FIELD_ENCRYPTION_KEYS[0] == _DEV_FIELD_ENCRYPTION_KEY:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS: the development key cannot encrypt when DJANGO_DEBUG=0")
+FIELD_ENCRYPTION_KEYS = field_encryption_keys(debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -66,6 +48,9 @@ except (ZoneInfoNotFoundError, ValueError) as exc:
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Meso Clinic")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "020 7946 0000")
 # Where links in emails point (no request to build them from when the worker sends).
+# Phone numbers typed without a country code are read as this country's (a location's own country
+# wins where one is known: clinic/phones.py); stored as E.164.
+PHONENUMBER_DEFAULT_REGION = os.environ.get("CLINIC_PHONE_REGION", "GB")
 CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The clinic's policy for every course: each treatment's protocol must stay inside these.
 # How long an emailed "set up your online account" link works (phone and walk-in patients).
@@ -95,6 +80,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "phonenumber_field",
     "clinic",
     "treatments",
     "intake",

@@ -32,12 +32,14 @@ def consent_record(*, intake: Intake, typed_name: str, agreed: bool, address: st
         consent = Consent.objects.create(
             patient=intake.patient, text=text, intake=intake, typed_name=typed, accepted_at=now, address=address
         )
+        # The questionnaire's area is what the patient booked and what the wording named.
+        consent.areas.set([intake.area_id])
         audit_record(
             actor=intake.patient.user,
             action="consent.accept",
             obj=consent,
             patient=intake.patient,
-            details={"version": text.version},
+            details={"version": text.version, "areas": [intake.area.slug]},
         )
     return consent
 

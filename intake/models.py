@@ -213,6 +213,9 @@ class Consent(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="consents")
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="consents")
+    # The area(s) the patient chose and the wording named. Empty on consents signed before areas
+    # were recorded: their wording listed every area of the treatment.
+    areas = models.ManyToManyField(Area, blank=True, related_name="consents")
     typed_name = models.CharField(max_length=200)
     accepted_at = models.DateTimeField()
     address = models.GenericIPAddressField(null=True, blank=True)

@@ -67,11 +67,12 @@ def _reviews(patient: Patient) -> list[dict[str, Any]]:
 
 
 def _consents(patient: Patient) -> list[dict[str, Any]]:
-    rows = Consent.objects.filter(patient=patient).select_related("text__treatment")
+    rows = Consent.objects.filter(patient=patient).select_related("text__treatment").prefetch_related("areas")
     return [
         {
             "intake": c.intake_id,
             "treatment": c.text.treatment.name,
+            "areas": [area.name for area in c.areas.all()],
             "text_version": c.text.version,
             "typed_name": c.typed_name,
             "accepted_at": _iso(c.accepted_at),

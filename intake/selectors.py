@@ -87,6 +87,27 @@ def consent_text_for(intake: Intake) -> ConsentText | None:
     return ConsentText.objects.filter(treatment=intake.treatment).order_by("-version").first()
 
 
+# Where a consent wording names the area(s) the patient chose (migration 0007 put it in each text).
+AREAS_PLACEHOLDER = "{areas}"
+
+
+def consent_areas_words(names: list[str]) -> str:
+    """ "face", "face and neck", "face, neck and hands": the areas as the wording names them."""
+    names = [name.lower() for name in names]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def consent_wording(text: ConsentText, area_names: list[str]) -> str:
+    """The consent as the patient reads and signs it: naming only the area(s) they booked."""
+    return text.body.replace(AREAS_PLACEHOLDER, consent_areas_words(area_names))
+
+
+def consent_wording_for(intake: Intake, text: ConsentText) -> str:
+    return consent_wording(text, [intake.area.name])
+
+
 def consent_signature(intake: Intake) -> Consent | None:
     """This intake's consent to the latest wording (a new version must be signed again)."""
     text = consent_text_for(intake)
@@ -107,6 +128,31 @@ def review_queue_of(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
         .select_related("patient", "treatment", "area")
         .order_by(F("needed_by").asc(nulls_last=True), "submitted_at", "pk")
     )
+
+
+# What a patient reads about their questionnaire, on every page that mentions it (the questionnaire
+# list, My appointments, the booking confirmation): plain words, never "awaiting intake".
+NOT_STARTED = "Not started: please fill it in"
+NOT_FINISHED = "Not finished: please finish and send it"
+WITH_PRACTITIONER = "Sent: with our practitioner, who checks it"
+ALL_CLEAR = "All clear"
+WILL_CALL = "We need to talk to you first: a practitioner will call you"
+PATIENT_WORDS = {
+    Intake.Status.SUBMITTED: WITH_PRACTITIONER,
+    Intake.Status.NEEDS_REVIEW: WITH_PRACTITIONER,
+    Intake.Status.CLEARED: ALL_CLEAR,
+    Intake.Status.NOT_SUITABLE: WILL_CALL,
+    Intake.Status.DECLINED: WILL_CALL,
+}
+
+
+def questionnaire_words(intake: Intake | None) -> str:
+    """The questionnaire's status as its patient reads it."""
+    if intake is None:
+        return NOT_STARTED
+    if intake.status == Intake.Status.DRAFT:
+        return NOT_FINISHED if intake.answers else NOT_STARTED
+    return PATIENT_WORDS.get(intake.status, "")
 
 
 def answers_text(value: Any) -> str:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from bookings import privacy as bookings_part
 from clinic import privacy as clinic_part
 from clinic.audit import audit_record
+from clinic.errors import Conflict
 from clinic.models import Patient
 from intake import privacy as intake_part
 
@@ -55,6 +56,8 @@ def patient_erase(*, patient: Patient, by: Any, now: datetime) -> None:
     """Anonymise the patient; keep the clinical record, linked to the anonymous row."""
     with transaction.atomic(durable=True):
         patient = Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
+        if clinic_part.patient_erased_at(patient):
+            raise Conflict("This patient has already been erased.")
         # Bookings first: its cancellations schedule "appointment cancelled" messages, which the
         # clinic's part then drops with every other pending message to this patient.
         bookings_part.patient_erase_part(patient, by=by, now=now)

@@ -4,7 +4,6 @@ Anyone else gets 404 from role_required; the work is in bookings/data_rights.py.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from clinic.models import Patient
+from clinic.privacy import patient_erased_at
 from clinic.roles import Role, role_required
+from privacy.readable import readable_export
 from privacy.services import patient_erase, patient_export
 
 CONFIRM_WORD = "ERASE"
@@ -48,31 +49,12 @@ def patient_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _answer_text(answer: Any) -> str:
-    if answer is True or answer is False:
-        return "Yes" if answer else "No"
-    if answer is None:
-        return ""
-    if isinstance(answer, list):
-        return ", ".join(str(item) for item in answer) or "None"
-    return str(answer)
-
-
 @role_required(Role.MANAGER)
 def patient_export_page(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
-    data = patient_export(patient=patient, by=request.user)
-    # Findings and snapshots are nested JSON: shown as formatted JSON, as in the download.
-    intakes = [
-        {
-            **intake,
-            "answer_rows": [(code, _answer_text(answer)) for code, answer in intake["answers"].items()],
-            "findings_json": json.dumps(intake["findings"], indent=2, ensure_ascii=False),
-            "snapshot_json": json.dumps(intake["snapshot"], indent=2, ensure_ascii=False),
-        }
-        for intake in data["intakes"]
-    ]
-    response = render(request, "privacy/export.html", {"patient": patient, "data": data, "intakes": intakes})
+    data = readable_export(patient_export(patient=patient, by=request.user), patient)
+    context = {"patient": patient, "data": data, "intakes": data["intakes"], "erased_at": patient_erased_at(patient)}
+    response = render(request, "privacy/export.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -80,6 +62,9 @@ def patient_export_page(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 def patient_erase_page(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
+    if patient_erased_at(patient):
+        messages.info(request, "This patient has already been erased.")
+        return redirect("patient-export", pk=patient.pk)
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         patient_erase(patient=patient, by=request.user, now=timezone.now())

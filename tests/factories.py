@@ -55,4 +55,4 @@ class PatientFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     date_of_birth = date(1988, 4, 2)
     email = factory.Sequence(lambda n: f"patient{n}@example.org")
-    phone = "07700 900000"
+    phone = "+447700900000"  # E.164, as stored; Ofcom's drama range: nobody's number

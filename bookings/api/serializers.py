@@ -84,10 +84,17 @@ class AvailabilitySerializer(serializers.Serializer):
     slots = SlotSerializer(many=True)
 
 
+class ClearanceReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     alternatives = SlotSerializer(many=True, required=False)
+    # code "not_cleared": why the session cannot be completed (the clinical gate).
+    reasons = ClearanceReasonSerializer(many=True, required=False)
 
 
 class AppointmentCreateSerializer(_AreaMixin, serializers.Serializer):

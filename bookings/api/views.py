@@ -196,7 +196,9 @@ class AppointmentStatusView(APIView):
     @extend_schema(request=StatusSerializer, responses={200: AppointmentSerializer, 409: CONFLICT})
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        """Staff mark an appointment arrived, completed, no-show or cancelled."""
+        """Staff mark an appointment arrived, completed, no-show or cancelled. Completing a treatment
+        session needs clearance (a cleared questionnaire valid that day, consent to the area, and the
+        health-change check of a later session): otherwise 409 `not_cleared` with the reasons."""
         appointment = get_appointment_for(request.user, pk)
         if not is_staff_member(request.user):
             raise PermissionDenied("Only clinic staff change an appointment's status.")

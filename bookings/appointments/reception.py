@@ -12,6 +12,7 @@ from bookings.appointments.services import appointment_book
 from bookings.models import Appointment
 from clinic.accounts.services import patient_create_without_account
 from clinic.models import Location, Patient, Practitioner, Room
+from clinic.phones import region_of
 from treatments.models import Area, Treatment
 
 
@@ -44,7 +45,7 @@ def appointment_book_at_desk(
     a busy patient) leaves no new patient behind."""
     with transaction.atomic(durable=True):
         if isinstance(patient, NewPatient):
-            patient = patient_create_without_account(by=by, today=today, **vars(patient))
+            patient = patient_create_without_account(by=by, today=today, region=region_of(location), **vars(patient))
         return appointment_book(
             patient=patient,
             treatment=treatment,

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from bookings.appointments.access import may_edit_session_record
+from bookings.appointments.clearance import clearance_require
 from bookings.models import Appointment, SessionRecord
 from clinic.audit import audit_record
 from clinic.errors import Conflict
@@ -100,6 +101,7 @@ def session_record_save(*, appointment: Appointment, by: Any, data: dict[str, An
             raise SessionNotCompleted("This session has not started yet, so there is nothing to record.")
         if not may_edit_session_record(by, appointment):
             raise PermissionDenied("Only the appointment's practitioner or a clinic manager records this session.")
+        clearance_require(appointment)
         problems = session_record_problems(appointment=appointment, data=data)
         if problems:
             raise ValidationError(problems)

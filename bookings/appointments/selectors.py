@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment, Course
 from clinic.access import locations_for_staff
-from clinic.models import Location
+from clinic.models import Location, Patient
 from intake.models import Intake
 
 LOOK_AHEAD = timedelta(days=7)
@@ -117,3 +117,10 @@ def recalls_for(user) -> QuerySet[Course]:
         .select_related("patient", "treatment", "area", "location")
         .order_by("maintenance_due")
     )
+
+
+def worklist_unchecked_phones(location_ids: list[int]) -> QuerySet[Patient]:
+    """Patients known at these locations whose phone number on record could not be read as one
+    (kept from before numbers were checked): reception asks them and corrects it."""
+    known = Patient.objects.filter(locations__in=location_ids).values("pk")
+    return Patient.objects.filter(pk__in=known).exclude(phone_unchecked="").order_by("last_name", "first_name", "pk")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.appointments import courses
+from bookings.appointments.clearance import clearance_require
 from bookings.appointments.errors import InvalidTransition, SlotUnavailable, TooLateToChange
 from bookings.appointments.slots import (
     SlotRequest,
@@ -234,6 +235,8 @@ def appointment_set_status(
         _check_transition(appointment, status)
         if status in (Status.COMPLETED, Status.NO_SHOW) and now < appointment.start:
             raise InvalidTransition(f"An appointment cannot be marked {Status(status).label.lower()} before it starts.")
+        if status == Status.COMPLETED:
+            clearance_require(appointment)  # no treatment without clearance (bookings/domain/clearance.py)
         previous = appointment.status
         appointment.status = status
         appointment.save(update_fields=["status", "updated_at"])
@@ -272,7 +275,8 @@ def _check_patient_cutoff(appointment: Appointment, *, by: Any, now: datetime, v
     cutoff = BookingRules.current().cancellation_cutoff
     if appointment.start - now < cutoff:
         hours = int(cutoff.total_seconds() // 3600)
+        done = {"cancel": "cancelled"}.get(verb, f"{verb}d")  # not "canceld"
         raise TooLateToChange(
-            f"Appointments can only be {verb}d online up to {hours} hours before they start. "
+            f"Appointments can only be {done} online up to {hours} hours before they start. "
             f"Please call the clinic on {appointment.location.phone or settings.CLINIC_PHONE}."
         )

@@ -16,6 +16,7 @@ from bookings.domain.grid import local_label
 from bookings.models import Appointment
 from clinic.audit import audit_record
 from clinic.models import Location
+from clinic.phones import phone_text
 
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection);
 # tab and carriage return can smuggle one in after leading whitespace is trimmed.
@@ -61,7 +62,7 @@ def day_list_rows(*, location: Location, day: date) -> list[DayListRow]:
             room=a.room.name,
             patient=a.patient.full_name,
             date_of_birth=a.patient.date_of_birth.isoformat(),
-            phone=a.patient.phone,
+            phone=phone_text(a.patient.phone) or a.patient.phone_unchecked,
             treatment=a.treatment.name,
             area=a.area.name,
             session=session_words(a),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 
 from bookings.diary.selectors import DayData, Off, WeekData
@@ -50,8 +50,9 @@ def _day_state(minute: int, *, closed: str, by_room: bool, opening: Span, own: l
     return off_state(minute, off) or hours_state(minute, own)
 
 
-def day_grid(data: DayData) -> Grid:
-    """A column per practitioner (or room), each appointment in its column by local time."""
+def day_grid(data: DayData, *, now: datetime | None = None) -> Grid:
+    """A column per practitioner (or room), each appointment in its column by local time. With
+    `now`, free cells before it (all of them on a past day) offer nothing to book."""
     zone = data.location.zone
     placed = []
     for appointment in data.appointments:
@@ -75,9 +76,26 @@ def day_grid(data: DayData) -> Grid:
         states.append(column_states(frame, state_at))
         mine = [(f, la, diary_entry(a, zone, data.statuses)) for a, f, la in placed if getattr(a, key) == column.pk]
         spans.append(column_spans(frame, mine))
-    rows = grid_rows(grid_start=frame.start, n_rows=frame.rows, states=states, spans=spans, bookable=data.columns)
+    rows = grid_rows(
+        grid_start=frame.start,
+        n_rows=frame.rows,
+        states=states,
+        spans=spans,
+        bookable=data.columns,
+        bookable_from=_bookable_from(data.day, zone, now),
+    )
     labels = (minute_label(opening[0]), minute_label(opening[1])) if opening else None
     return Grid(rows=rows, appointment_count=len(placed), opening=labels)
+
+
+def _bookable_from(day: date, zone, now: datetime | None) -> int:
+    """The first minute of `day` that can still be booked: 0 ahead of today, all gone before it."""
+    if now is None:
+        return 0
+    today = now.astimezone(zone).date()
+    if day != today:
+        return DAY_MINUTES if day < today else 0
+    return minute_of_day(now, day, zone)
 
 
 def _week_state(minute: int, *, closed: str, own: list[Span], elsewhere: list[Off], off: list[Off]) -> State:

@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import BigIntegerField, F, Q, Value
 
+from bookings.diary.closures import closed_days
 from bookings.domain import availability as av
-from bookings.models import MAX_APPOINTMENT, Appointment, BookingRules, LocationClosure, TimeOff, WorkingHours
+from bookings.models import MAX_APPOINTMENT, Appointment, BookingRules, TimeOff, WorkingHours
 from clinic.models import Location, Room
 from treatments.models import Area, Treatment
 
@@ -75,13 +76,8 @@ def diary_load(
     room_ids = (
         Room.objects.filter(location=location, is_active=True).order_by("name", "id").values_list("id", flat=True)
     )
-    closures = LocationClosure.objects.filter(location=location, first_day__lte=last_day, last_day__gte=first_day)
-    closed: set[date] = set()
-    for closure_first, closure_last in closures.values_list("first_day", "last_day"):
-        day = max(closure_first, first_day)
-        while day <= min(closure_last, last_day):
-            closed.add(day)
-            day += timedelta(days=1)
+    # Closures and public holidays (less the ones the location opens on): one query.
+    closed = closed_days(location, first_day, last_day)
 
     return Diary(
         practitioners=[
@@ -169,3 +165,44 @@ def availability_search(
         closures=diary.closures,
     )
     return slots if practitioner_id is not None else av.first_available(slots)
+
+
+def slot_still_free(
+    *,
+    treatment: Treatment,
+    area: Area,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    practitioner_id: int | None = None,
+    numbing_cream: bool = False,
+    exclude_appointment_id: int | None = None,
+) -> bool:
+    """Whether a start the patient was shown is still bookable (anyone, or that practitioner):
+    the engine's own check (`slot_is_free`) over the day's diary, so it agrees with the times page.
+    The appointment being moved does not block its own new time."""
+    day = start.astimezone(location.zone).date()
+    rules = BookingRules.current()
+    diary = diary_load(
+        location=location,
+        treatment=treatment,
+        first_day=day,
+        last_day=day,
+        practitioner_id=practitioner_id,
+        exclude_appointment_id=exclude_appointment_id,
+        rules=rules,
+    )
+    duration = visit_length(area=area, numbing_cream=numbing_cream, rules=rules)
+    return any(
+        av.slot_is_free(
+            slot_start=start,
+            duration=duration,
+            practitioner=practitioner,
+            rooms=diary.rooms,
+            tz=location.zone,
+            rules=diary.rules,
+            now=now,
+            closures=diary.closures,
+        )
+        for practitioner in diary.practitioners
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from bookings.diary.clearance import ClearanceView, clearance_views
 from bookings.diary.selectors import latest_intakes
 from bookings.diary.words import INTAKE_WORDS, NO_INTAKE, session_words
 from bookings.models import Appointment, SessionRecord
@@ -35,10 +37,13 @@ class DayEntry:
     intake: str
     findings: int
     needs_review: bool
+    clearance: ClearanceView | None = None
+    appointment: Appointment | None = None
 
 
-def practitioner_day_entries(*, practitioner: Practitioner, day: date) -> list[DayEntry]:
-    """Two queries: the appointments (with whether each is recorded) and their latest intakes."""
+def practitioner_day_entries(*, practitioner: Practitioner, day: date, user: Any = None) -> list[DayEntry]:
+    """The appointments (with whether each is recorded), their latest intakes and what the clinical
+    gate says of each (for `user`), in a fixed number of queries."""
     # A day either side in UTC covers every location's zone; the local day is picked below.
     window_start = datetime.combine(day - timedelta(days=1), time(0), tzinfo=UTC)
     appointments = (
@@ -49,13 +54,17 @@ def practitioner_day_entries(*, practitioner: Practitioner, day: date) -> list[D
             start__lt=window_start + timedelta(days=3),
         )
         .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("patient", "treatment", "area", "course", "location")
+        .select_related("patient", "treatment", "area", "course", "location", "clearance_override_by")
         .annotate(recorded=Exists(SessionRecord.objects.filter(appointment=OuterRef("pk"))))
         .order_by("start", "id")
     )
     appointments = [a for a in appointments if a.start.astimezone(a.location.zone).date() == day]
     intakes = latest_intakes(appointments, "pk", "status", "findings")
-    return [_entry(a, *intakes.get((a.patient_id, a.treatment_id), (None, None, []))) for a in appointments]
+    gate = clearance_views(appointments, user)
+    entries = [_entry(a, *intakes.get((a.patient_id, a.treatment_id), (None, None, []))) for a in appointments]
+    for entry, appointment in zip(entries, appointments, strict=True):
+        entry.clearance, entry.appointment = gate.get(entry.pk), appointment
+    return entries
 
 
 def _entry(a: Appointment, intake_pk: int | None, intake_status: str | None, findings: list | None) -> DayEntry:

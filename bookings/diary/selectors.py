@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from bookings.diary.closures import closed_days
 from bookings.domain.grid import Column, Span, minute_of_day, minutes_of
-from bookings.models import MAX_APPOINTMENT, Appointment, LocationClosure, TimeOff, WorkingHours
+from bookings.models import MAX_APPOINTMENT, Appointment, TimeOff, WorkingHours
 from clinic.models import Location, Practitioner, Room
 from intake.models import Intake
 
@@ -70,11 +71,7 @@ def day_load(*, place: Location, day: date, by_room: bool) -> DayData:
         .order_by("start", "id")
     )
     data.statuses = latest_intake_statuses(data.appointments)
-    data.closure = (
-        LocationClosure.objects.filter(location=place, first_day__lte=day, last_day__gte=day)
-        .values_list("reason", flat=True)
-        .first()
-    )
+    data.closure = closed_days(place, day, day).get(day)  # closures and public holidays
     return data
 
 
@@ -113,7 +110,7 @@ def week_load(*, place: Location, practitioner: Practitioner, monday: date) -> W
         else:
             elsewhere[weekday].append((minutes_of(start), minutes_of(end), name))
     off = TimeOff.objects.filter(practitioner=practitioner, start__lt=week_end, end__gt=week_start)
-    closures = LocationClosure.objects.filter(location=place, first_day__lte=monday + timedelta(days=6))
+    closures = closed_days(place, monday, monday + timedelta(days=6))
     appointments = list(
         Appointment.objects.filter(
             practitioner=practitioner,
@@ -133,7 +130,7 @@ def week_load(*, place: Location, practitioner: Practitioner, monday: date) -> W
         own=own,
         elsewhere=elsewhere,
         time_off=list(off.values_list("start", "end", "reason")),
-        closures=list(closures.filter(last_day__gte=monday).values_list("first_day", "last_day", "reason")),
+        closures=[(day, day, reason) for day, reason in sorted(closures.items())],
         appointments=appointments,
         statuses=latest_intake_statuses(appointments),
     )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bookings.domain.grid import DiaryEntry
-from bookings.models import Appointment
+from bookings.models import Appointment, Course
 from intake.models import Intake
+from intake.selectors import questionnaire_words
 
 # What reception sees of an intake: its status in words, never its answers.
 INTAKE_WORDS = {
@@ -47,3 +48,26 @@ def diary_entry(appointment: Appointment, zone: ZoneInfo, statuses: dict[tuple[i
         status_code=appointment.status,
         intake=intake_words(statuses, appointment),
     )
+
+
+# A course as its patient reads it (My appointments): next to the questionnaire's own words
+# (intake.selectors.questionnaire_words), the same on every page.
+COURSE_WORDS = {
+    Course.Status.AWAITING_INTAKE: "The rest of your course is booked once your health questionnaire is all clear.",
+    Course.Status.SCHEDULED: "Your sessions are booked.",
+    Course.Status.IN_PROGRESS: "Your course is under way.",
+    Course.Status.NEEDS_ATTENTION: "We will call you to arrange the rest of your course.",
+    Course.Status.COMPLETED: "Your course is complete.",
+    Course.Status.CANCELLED: "This course was cancelled.",
+}
+
+
+def course_words_for_patient(course: Course) -> dict[str, str]:
+    """{"questionnaire_words": ..., "course_words": ...}: the course's questionnaire and where it is."""
+    intake = course.intake
+    words = {"questionnaire_words": questionnaire_words(intake), "course_words": COURSE_WORDS.get(course.status, "")}
+    if intake is not None and intake.status in (Intake.Status.NOT_SUITABLE, Intake.Status.DECLINED):
+        words["course_words"] = ""  # the questionnaire's words say it: a practitioner will call
+    elif course.status == Course.Status.AWAITING_INTAKE and intake and intake.status == Intake.Status.CLEARED:
+        words["course_words"] = "We are booking the rest of your course and will email you the dates."
+    return words

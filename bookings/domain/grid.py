@@ -61,6 +61,7 @@ class GridCell:
     time: str = ""
     column: int = 0
     column_name: str = ""
+    past: bool = False  # a free time already gone (earlier today): nothing to book
 
 
 @dataclass
@@ -92,12 +93,14 @@ def grid_rows(
     states: list[list[tuple[str, str]]],
     spans: list[list[list]],
     bookable: Sequence[Column] = (),
+    bookable_from: int = 0,
 ) -> list[dict]:
     """Table rows for columns of per-row (kind, label) states with appointment spans on top.
 
     A cell starts a run (rowspan); rows it covers get no cell for that column. Runs of the same
     non-free state merge, so "Not working" reads once per stretch, not once per 15 minutes.
-    With `bookable` columns, each free cell carries its time and column for the booking link.
+    With `bookable` columns, each free cell carries its time and column for the booking link;
+    one starting before `bookable_from` (a minute of the day: now, for today) is past instead.
     """
     columns = len(states)
     grid: list[list[GridCell | None]] = [[None] * columns for _ in range(n_rows)]
@@ -115,7 +118,9 @@ def grid_rows(
             kind, label = states[n][row]
             if kind == "free":
                 cell = GridCell("free")
-                if bookable:
+                if bookable and grid_start + row * SLOT_MINUTES < bookable_from:
+                    cell.past = True
+                elif bookable:
                     cell.time = minute_label(grid_start + row * SLOT_MINUTES)
                     cell.column, cell.column_name = bookable[n].pk, bookable[n].name
                 grid[row][n] = cell

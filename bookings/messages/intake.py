@@ -36,15 +36,32 @@ def _intake_links(course: Course) -> dict[str, Any]:
     return links
 
 
+def _questionnaire_open(course: Course | None) -> bool:
+    """A resent request: the patient has a questionnaire for the course's treatment and area to
+    fill in (a later session's expired clearance included), whatever the course's status."""
+    if course is None or course.status in (Course.Status.COMPLETED, Course.Status.CANCELLED):
+        return False
+    drafts = Intake.objects.filter(
+        patient_id=course.patient_id, treatment_id=course.treatment_id, area_id=course.area_id
+    ).filter(status=Intake.Status.DRAFT)
+    return drafts.exists()
+
+
 def render_intake_request(row: Notification, now: datetime) -> Message | Drop:
     course = course_of(row)
-    if not _questionnaire_needed(course):
+    resent = row.about.startswith("resend:")
+    if not (_questionnaire_open(course) if resent else _questionnaire_needed(course)):
         return Drop("questionnaire no longer needed")
     return patient_email(
         course,
-        subject_line="Before your first session: a short health questionnaire",
+        subject_line=(
+            "Your health questionnaire, before your next session"
+            if resent
+            else "Before your first session: a short health questionnaire"
+        ),
         template="intake_request",
         course=course,
+        resent=resent,
         **_intake_links(course),
     )
 

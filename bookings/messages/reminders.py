@@ -17,6 +17,7 @@ from bookings.messages.wording import AFTER_SESSION, BEFORE_7_DAYS, BEFORE_24_48
 from bookings.models import Appointment, Course
 from clinic.models import Notification
 from clinic.outbox import Drop, Message, Retime
+from clinic.phones import phone_e164
 
 Outcome = Message | Drop | Retime
 
@@ -50,7 +51,7 @@ def _sms(appointment: Appointment) -> Message | Drop:
         f"{settings.CLINIC_NAME}: reminder of your appointment {when(appointment)} at {appointment.location.name}. "
         f"To change it call {clinic_phone(appointment)}."
     )
-    return Message(to=phone, subject="", text=text)
+    return Message(to=phone_e164(phone), subject="", text=text)  # E.164: works from any network
 
 
 def render_precare(row: Notification, now: datetime) -> Outcome:

@@ -87,6 +87,12 @@ def intake_request_schedule(*, course: Course, now: datetime) -> None:
         _plan(MessageKind.INTAKE_NUDGE, course, now + timedelta(hours=hours))
 
 
+def intake_request_resend_schedule(*, course: Course, now: datetime) -> None:
+    """Reception emails the questionnaire again (the diary's way forward): one message per
+    minute at most, whatever the clicks, and nothing if the clinic switched the kind off."""
+    _plan(MessageKind.INTAKE_REQUEST, course, now, about=f"resend:{now:%Y-%m-%dT%H:%M}")
+
+
 def after_session_schedule(*, appointment: Appointment, now: datetime, adverse_event: bool = False) -> None:
     """Aftercare now; a check-in 48 hours after the first session (or any with an adverse event)."""
     _plan(MessageKind.AFTERCARE, appointment, now)

@@ -3,7 +3,15 @@ migrations know them as bookings.<Model>)."""
 
 from bookings.models.appointments import MAX_APPOINTMENT, Appointment, AppointmentQuerySet, CalendarFeed, new_feed_token
 from bookings.models.courses import Course, CourseQuerySet
-from bookings.models.diary import BookingRules, LocationClosure, MessageSettings, TimeOff, Weekday, WorkingHours
+from bookings.models.diary import (
+    BookingRules,
+    HolidayOpening,
+    LocationClosure,
+    MessageSettings,
+    TimeOff,
+    Weekday,
+    WorkingHours,
+)
 from bookings.models.records import SESSION_MAX_VOLUME_ML, SessionRecord
 
 __all__ = [
@@ -16,6 +24,7 @@ __all__ = [
     "CalendarFeed",
     "Course",
     "CourseQuerySet",
+    "HolidayOpening",
     "LocationClosure",
     "MessageSettings",
     "SessionRecord",

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 
+from bookings.domain.clearance import LABELS as CLEARANCE_LABELS
+from clinic.fields import EncryptedTextField
 from clinic.models import Location, Patient, Practitioner, Room
 from treatments.models import Area, Treatment
 
@@ -75,6 +77,15 @@ class Appointment(models.Model):
     )
     override_reason = models.CharField(max_length=300, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    # A practitioner went ahead without full clearance (bookings/domain/clearance.py): the reason
+    # is clinical free text (encrypted at rest); the codes are the problems it was given for, so a
+    # new problem stops the session again.
+    clearance_override_reason = EncryptedTextField("clinical reason for proceeding", blank=True)
+    clearance_override_codes = models.JSONField(default=list, blank=True)
+    clearance_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    clearance_override_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +125,11 @@ class Appointment(models.Model):
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
+
+    @property
+    def clearance_override_missing(self) -> str:
+        """What the practitioner went ahead without, in words."""
+        return ", ".join(CLEARANCE_LABELS.get(code, code) for code in self.clearance_override_codes or ())
 
 
 class CalendarFeed(models.Model):

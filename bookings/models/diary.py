@@ -112,6 +112,21 @@ class LocationClosure(models.Model):
             raise ValidationError({"last_day": "The last day cannot be before the first day."})
 
 
+class HolidayOpening(models.Model):
+    """The location opens on one of its public holidays (which otherwise close it)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="holiday_openings")
+    day = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["location", "day"], name="bookings_holiday_opening_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.location} open on {self.day}"
+
+
 class BookingRules(SettingsRow):
     """The clinic's booking rules: one row, edited by a clinic manager in the admin."""
 

@@ -11,6 +11,7 @@ from clinic.accounts.services import date_of_birth_errors
 from clinic.forms import DateInput, EmailField, ServiceErrorsMixin
 from clinic.models import Patient
 from clinic.params import EMAIL_MAX_LENGTH
+from clinic.phones import PhoneFormField, phone_text
 
 
 class _AdultDateOfBirth:
@@ -36,9 +37,7 @@ class RegistrationForm(ServiceErrorsMixin, _AdultDateOfBirth, forms.Form):
         label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
     date_of_birth = forms.DateField(label="Date of birth", widget=DateInput(attrs={"autocomplete": "bday"}))
-    phone = forms.CharField(
-        label="Mobile phone", max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-    )
+    phone = PhoneFormField(label="Mobile phone")
 
 
 class PatientDetailsForm(_AdultDateOfBirth, forms.Form):
@@ -51,9 +50,7 @@ class PatientDetailsForm(_AdultDateOfBirth, forms.Form):
         label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
     date_of_birth = forms.DateField(label="Date of birth", widget=DateInput(attrs={"autocomplete": "bday"}))
-    phone = forms.CharField(
-        label="Mobile phone", max_length=40, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-    )
+    phone = PhoneFormField(label="Mobile phone")
 
     @classmethod
     def for_patient(cls, patient: Patient | None, data: Any = None) -> PatientDetailsForm:
@@ -62,6 +59,7 @@ class PatientDetailsForm(_AdultDateOfBirth, forms.Form):
             initial = {
                 field: getattr(patient, field) for field in ("first_name", "last_name", "date_of_birth", "phone")
             }
+            initial["phone"] = phone_text(patient.phone) or patient.phone_unchecked
         return cls(data, initial=initial)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from clinic.accounts.invites import ALREADY_A_PATIENT, patient_invites_for_registration
 from clinic.audit import audit_record
 from clinic.models import Patient, User, age_on
+from clinic.phones import phone_normalise
 from clinic.roles import Role, user_set_roles
 
 ADULT_AGE = 18
@@ -58,6 +59,10 @@ def patient_register(
     if dob_errors := date_of_birth_errors(date_of_birth, today=today):
         errors["date_of_birth"] = dob_errors
     try:
+        phone = phone_normalise(phone)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
         validate_password(password, User(email=email, first_name=first_name, last_name=last_name))
     except ValidationError as exc:
         errors["password"] = exc.messages
@@ -89,6 +94,7 @@ def patient_details_update(
 ) -> Patient:
     if dob_errors := date_of_birth_errors(date_of_birth, today=today):
         raise ValidationError({"date_of_birth": dob_errors})
+    phone = phone_normalise(phone)
     changed = sorted(
         field
         for field, value in {
@@ -97,13 +103,14 @@ def patient_details_update(
             "date_of_birth": date_of_birth,
             "phone": phone,
         }.items()
-        if getattr(patient, field) != value
+        if str(getattr(patient, field)) != str(value)
     )
     if not changed:
         return patient
     with transaction.atomic():
         patient.first_name, patient.last_name = first_name, last_name
         patient.date_of_birth, patient.phone = date_of_birth, phone
+        patient.phone_unchecked = ""  # a number the patient typed now replaces one we could not read
         patient.save()
         # Which fields changed, never their values: the audit trail holds no extra copy of PII.
         audit_record(actor=by, action="patient.update", obj=patient, patient=patient, details={"fields": changed})
@@ -111,7 +118,15 @@ def patient_details_update(
 
 
 def patient_create_without_account(
-    *, by: Any, first_name: str, last_name: str, date_of_birth: date, phone: str, email: str, today: date
+    *,
+    by: Any,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    phone: str,
+    email: str,
+    today: date,
+    region: str | None = None,
 ) -> Patient:
     """A phone or walk-in patient that reception registers: a record without an online account
     (they claim one from the link in their emails, clinic/invites.py; registering afresh with the
@@ -125,6 +140,10 @@ def patient_create_without_account(
         errors["date_of_birth"] = [f"The clinic treats adults only ({ADULT_AGE} and over)."]
     if not (phone.strip() or email.strip()):
         errors["phone"] = ["Give a phone number or an email address so the clinic can reach the patient."]
+    try:
+        phone = phone_normalise(phone, region=region)  # the location's country: where it was typed
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -132,8 +151,36 @@ def patient_create_without_account(
             first_name=first_name.strip(),
             last_name=last_name.strip(),
             date_of_birth=date_of_birth,
-            phone=phone.strip(),
+            phone=phone,
             email=User.objects.normalize_email(email.strip()).lower(),
         )
         audit_record(actor=by, action="patient.create", obj=patient, patient=patient)
+    return patient
+
+
+def patient_contact_update(*, patient: Patient, by: Any, email: str, phone: str, region: str | None = None) -> Patient:
+    """Reception corrects a patient's email address or phone number. Audited with the names of the
+    fields that changed, never their values. The email of a patient with an online account is the
+    address they sign in with: it is theirs to change, not the desk's."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    phone = phone_normalise(phone, region=region)
+    if patient.user_id is not None and email != patient.email:
+        raise ValidationError({"email": "This patient signs in with this address: only they can change it."})
+    changed = sorted(
+        name
+        for name, old, new in (
+            ("email", patient.email, email),
+            ("phone", str(patient.phone or ""), phone),
+            ("phone_unchecked", patient.phone_unchecked, ""),
+        )
+        if old != new
+    )
+    if not changed:
+        return patient
+    with transaction.atomic():
+        patient.email, patient.phone, patient.phone_unchecked = email, phone, ""
+        patient.save(update_fields=["email", "phone", "phone_unchecked", "updated_at"])
+        audit_record(
+            actor=by, action="patient.contact_update", obj=patient, patient=patient, details={"fields": changed}
+        )
     return patient

@@ -43,7 +43,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts.forms import ClinicAuthenticationForm
 from clinic.audit import audit_record
-from clinic.roles import is_staff_member, needs_second_factor
+from clinic.roles import Role, has_role, is_staff_member, needs_second_factor
 
 BACKUP_CODE_COUNT = 10
 # How long a session's verifying device is read from the cache instead of the database.
@@ -161,6 +161,16 @@ class ClinicLoginView(LoginView):
 
     redirect_authenticated_user = True
     authentication_form = ClinicAuthenticationForm
+
+    def get_default_redirect_url(self) -> str:
+        """Without ?next=: staff land on their area, patients on their appointments (not the
+        marketing page)."""
+        user = self.request.user
+        if is_staff_member(user):
+            return reverse("staff-home")
+        if user.is_staff:
+            return reverse("admin:index")
+        return reverse("my-appointments") if has_role(user, Role.PATIENT) else reverse("home")
 
     def get_success_url(self) -> str:
         url = super().get_success_url()

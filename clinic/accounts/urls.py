@@ -23,6 +23,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/claim/<str:token>/", views.account_claim, name="account-claim"),
+    path("accounts/register/", views.account_register, name="register"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -8,13 +8,17 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from clinic.accounts.forms import RegistrationForm
 from clinic.accounts.invites import invite_days, patient_claim_account, patient_from_invite_token
+from clinic.accounts.services import patient_register
 
 
 class ClaimAccountForm(forms.Form):
@@ -66,3 +70,34 @@ def account_claim(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, "Your online account is ready. Here is your health questionnaire.")
             return redirect("intake-list")
     return _private(render(request, "registration/claim.html", {"form": form, "patient": patient}))
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    # Only a path: `redirect()` would read a bare word as a URL pattern's name.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="10/10m", method="POST", block=True)
+def account_register(request: HttpRequest) -> HttpResponse:
+    """A new patient creates an online account (booking does the same on its details step)."""
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request, reverse("my-appointments")))
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = patient_register(today=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            login(request, patient.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account is ready.")
+            return redirect(_safe_next(request, reverse("my-appointments")))
+    return render(request, "registration/register.html", {"form": form, "next": _safe_next(request, "")})

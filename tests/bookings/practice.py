@@ -8,6 +8,7 @@ from decimal import Decimal
 from bookings.appointments.records import session_record_save
 from bookings.models import Appointment, SessionRecord
 from tests.bookings.conftest import NOW
+from tests.clearance import make_clear
 
 YESTERDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 SECRET_NOTES = "Linear threading along the nasolabial folds"
@@ -16,12 +17,14 @@ SECRET_ADVICE = "Arnica twice a day"
 
 
 def appointment_at(
-    clinic, start: datetime = YESTERDAY_10, *, practitioner=None, patient=None, room=None, **kwargs
+    clinic, start: datetime = YESTERDAY_10, *, practitioner=None, patient=None, room=None, cleared=None, **kwargs
 ) -> Appointment:
+    """An appointment (completed unless told); a completed one's patient is cleared for it (the
+    gate passed, as it must have been) unless `cleared=False`."""
     kwargs.setdefault("status", Appointment.Status.COMPLETED)
     # The colleague works in the second room, so their appointments may share a time.
     room = room or clinic.rooms[0 if practitioner in (None, clinic.practitioner) else 1]
-    return Appointment.objects.create(
+    appointment = Appointment.objects.create(
         patient=patient or clinic.patient,
         practitioner=practitioner or clinic.practitioner,
         room=room,
@@ -32,6 +35,9 @@ def appointment_at(
         end=start + timedelta(minutes=30),
         **kwargs,
     )
+    if cleared or (cleared is None and appointment.status == Appointment.Status.COMPLETED):
+        make_clear(appointment)
+    return appointment
 
 
 def record_data(clinic, **overrides) -> dict:
@@ -55,6 +61,7 @@ def record_data(clinic, **overrides) -> dict:
 
 def recorded(clinic, appointment: Appointment | None = None, **overrides) -> SessionRecord:
     appointment = appointment or appointment_at(clinic)
+    make_clear(appointment)  # these tests are about the record, not the gate (test_clearance.py)
     return session_record_save(
         appointment=appointment,
         by=appointment.practitioner.user,

@@ -104,6 +104,41 @@ def test_choosing_a_time_holds_it_in_the_session_not_the_url(client, clinic):
     assert client.session[SESSION_KEY]["start"] == START.isoformat()
 
 
+def test_a_time_taken_since_the_times_page_is_refused_before_the_details_step(client, clinic):
+    appointment_book(
+        patient=make_patient(),
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=START,
+        by=None,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
+    response = hold(client, clinic)  # the page the patient had open still offered 10:00
+    assert response.status_code == 302
+    assert response["Location"] == step_url(clinic, date="2026-12-02")  # the day's times, fresh
+    assert SESSION_KEY not in client.session  # nothing held: they never reach the details step
+    html = page(client.get(response["Location"]))
+    assert "that time has just been taken" in html
+    assert ">10:00<" not in html and ">10:45<" in html
+
+
+def test_any_practitioner_still_free_at_that_time_keeps_the_hold(client, clinic):
+    appointment_book(
+        patient=make_patient(),
+        treatment=clinic.treatment,
+        area=clinic.area,
+        location=clinic.location,
+        start=START,
+        by=None,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
+    response = hold(client, clinic, practitioner="any")  # the other practitioner is free at 10:00
+    assert response["Location"] == "/booking/details/"
+
+
 @pytest.mark.parametrize("start", ["", "tomorrow", "2026-12-02T10:00:00"])
 def test_an_unreadable_or_naive_time_is_refused(client, clinic, start):
     data = {"area": clinic.area.slug, "location": clinic.location.slug, "practitioner": "any", "start": start}
@@ -182,7 +217,7 @@ def test_signing_in_in_the_flow_fills_in_a_returning_patients_details(client, cl
     )
     assert response["Location"] == "/booking/details/"
     html = page(client.get("/booking/details/"))
-    assert f'value="{clinic.patient.first_name}"' in html and f'value="{clinic.patient.phone}"' in html
+    assert f'value="{clinic.patient.first_name}"' in html and 'value="07700 900000"' in html  # as people write it
     # ISO, as a native date input needs, whatever the site's locale (en-GB would render 02/04/1988).
     assert f'value="{clinic.patient.date_of_birth.isoformat()}"' in html
 
@@ -233,7 +268,7 @@ def test_confirming_books_the_first_session_of_a_new_course(client, clinic):
     assert appointment.course.status == Course.Status.AWAITING_INTAKE
     assert SESSION_KEY not in client.session
     html = page(client.get(response["Location"]))
-    assert "You're booked" in html and "health questionnaire" in html
+    assert "You're booked" in html and "Fill in the health questionnaire now" in html
 
 
 def test_a_resubmitted_confirm_books_once_and_shows_the_same_booking(client, clinic):

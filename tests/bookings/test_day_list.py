@@ -93,7 +93,7 @@ def test_the_csv_lists_the_days_appointments_in_time_order(signed_in, clinic):
         "Room 1",
         patient.full_name,
         patient.date_of_birth.isoformat(),
-        patient.phone,
+        "07700 900000",  # as people write it (stored as +447700900000)
         clinic.treatment.name,
         clinic.area.name,
         "session 2 of 6",
@@ -154,7 +154,7 @@ def test_formula_like_patient_details_are_defused_in_the_file(signed_in, clinic)
     book(clinic, datetime(2026, 12, 2, 11, 0, tzinfo=UTC), patient=evil)
     row = rows_of(download(signed_in, clinic, date="2026-12-02"))[1]
     assert row[4] == "'=cmd|' /C calc'!A0 Evil"
-    assert row[6] == "+44 20 7946 0000"
+    assert row[6] == "020 7946 0000"  # stored as E.164, written nationally
 
 
 def test_each_download_is_audited_with_the_date(signed_in, clinic, reception):
@@ -178,8 +178,9 @@ def test_the_print_page_has_the_same_columns_and_a_print_stylesheet(signed_in, c
     html = response.content.decode()
     for header in HEADER:
         assert f'<th scope="col">{header[0].upper() + header[1:]}</th>' in html
-    assert f'<th scope="row">{clinic.patient.full_name}</th>' in html
-    assert "<td>Room 2</td>" in html and f"<td>{clinic.patient.date_of_birth.isoformat()}</td>" in html
+    assert f'<th scope="row" data-label="Patient">{clinic.patient.full_name}</th>' in html
+    assert '<td data-label="Room">Room 2</td>' in html
+    assert f'<td data-label="Date of birth">{clinic.patient.date_of_birth.isoformat()}</td>' in html
     assert "Cancelled Person" not in html
     assert 'href="/static/css/print.css"' in html or "css/print." in html
     assert "<script>" not in html and "onclick" not in html

@@ -12,6 +12,7 @@ from bookings.models import Appointment
 from clinic.models import AuditEvent, Patient
 from clinic.roles import Role, user_set_roles
 from tests.bookings.conftest import make_patient
+from tests.clearance import clear
 from tests.factories import LocationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -95,7 +96,7 @@ def test_it_books_a_new_walk_in_patient_without_an_online_account(signed_in, cli
     )
     assert signed_in.post(book_url(clinic), data).status_code == 302
     patient = Patient.objects.get(last_name="Walkin")
-    assert patient.user is None and patient.phone == "07700 900777"
+    assert patient.user is None and str(patient.phone) == "+447700900777"  # E.164
     assert Appointment.objects.get().patient == patient
     assert AuditEvent.objects.filter(action="patient.create", patient=patient).exists()
 
@@ -364,6 +365,7 @@ def status(client, appointment, value, **extra):
 
 
 def test_arrived_then_completed(signed_in, clinic, reception, time_machine):
+    clear(clinic)  # the gate's refusals: tests/bookings/test_clearance.py
     appointment = book(clinic, at(10))
     time_machine.move_to(at(10, 5))
     signed_in.force_login(reception)  # two days on: the staff session has expired
@@ -481,3 +483,51 @@ def test_the_panel_and_the_booking_form_use_a_bounded_number_of_queries(
         make_patient()
     with django_assert_max_num_queries(8):
         search(signed_in, clinic, name="a")
+
+
+def test_the_booking_form_lists_only_the_chosen_treatment_s_areas(signed_in, clinic):
+    html = signed_in.get(book_url(clinic), {"practitioner": clinic.practitioner.pk, "date": DAY.isoformat()}).text
+    area_select = html.split('name="area"', 1)[1].split("</select>", 1)[0]
+    skin = set(clinic.treatment.areas.values_list("name", flat=True))
+    assert all(name in area_select for name in skin)
+    assert "Thighs" not in area_select and "Abdomen" not in area_select  # other treatments' areas
+
+
+def test_changing_the_treatment_shows_its_areas_without_javascript_and_books_nothing(signed_in, clinic):
+    from treatments.models import Treatment
+
+    fat = Treatment.objects.get(indication="FAT")
+    data = booking_data(clinic, patient="new", first_name="Wanda", treatment=fat.pk, action="areas")
+    response = signed_in.post(book_url(clinic), data)
+    assert response.status_code == 200 and not Appointment.objects.exists()
+    html = response.content.decode()
+    area_select = html.split('name="area"', 1)[1].split("</select>", 1)[0]
+    assert "Abdomen" in area_select and "Face (30 minutes)" not in area_select
+    assert 'value="Wanda"' in html  # what was typed stays
+    form = response.context["form"]
+    assert form.initial["area"] == fat.areas.order_by("position", "name").first().pk
+
+
+def test_with_htmx_the_treatment_swaps_in_its_areas_only(signed_in, clinic):
+    from treatments.models import Treatment
+
+    fat = Treatment.objects.get(indication="FAT")
+    response = signed_in.post(
+        book_url(clinic), booking_data(clinic, patient="", treatment=fat.pk, action="areas"), **HX
+    )
+    assert response.status_code == 200 and "HX-Retarget" not in response
+    assert 'id="area-field"' in response.content.decode()
+    html = signed_in.get(book_url(clinic)).content.decode()
+    assert 'hx-trigger="change"' in html and 'hx-target="#area-field"' in html
+
+
+def test_past_cells_today_offer_nothing_to_book(signed_in, clinic, reception, time_machine):
+    time_machine.move_to(datetime(2026, 12, 3, 11, 5, tzinfo=UTC))
+    signed_in.force_login(reception)  # two days on: the staff session has expired
+    html = signed_in.get(reverse("diary-day", args=[clinic.location.slug]), {"date": DAY.isoformat()}).text
+    assert "Free: book 11:00" not in html and "Free: book 10:45" not in html and "Free: book 09:00" not in html
+    assert "Free: book 11:15" in html and "Past" in html
+    tomorrow = signed_in.get(reverse("diary-day", args=[clinic.location.slug]), {"date": "2026-12-04"}).text
+    assert "Free: book 09:00" in tomorrow
+    yesterday = signed_in.get(reverse("diary-day", args=[clinic.location.slug]), {"date": "2026-12-02"}).text
+    assert "Free: book" not in yesterday

@@ -378,6 +378,8 @@ def test_the_staff_home_links_practitioners_and_managers_to_the_hours(client, cl
     for user, linked in ((clinic.practitioner.user, True), (manager_user, True), (reception, False)):
         client.force_login(user)
         assert ('href="/staff/hours/"' in client.get("/staff/").text) is linked
+    client.force_login(clinic.practitioner.user)
+    assert "your weekly hours" in client.get("/staff/").text  # not "yours weekly hours"
 
 
 def test_the_hours_page_reads_in_a_bounded_number_of_queries(client, clinic, django_assert_max_num_queries):

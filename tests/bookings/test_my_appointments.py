@@ -93,7 +93,7 @@ def test_a_patient_moves_an_appointment_through_the_booking_pages(client, clinic
     appointment = book(clinic)
     client.force_login(clinic.patient.user)
     new_start = START + timedelta(days=1, hours=3)
-    client.post(
+    response = client.post(
         f"/book/{clinic.treatment.slug}/hold/",
         {
             "area": clinic.area.slug,
@@ -103,13 +103,73 @@ def test_a_patient_moves_an_appointment_through_the_booking_pages(client, clinic
             "start": new_start.isoformat(),
         },
     )
+    # A move never passes through the details step: the date of birth is not the patient's to
+    # change while moving a time.
+    assert response["Location"] == "/booking/review/"
+    assert client.get("/booking/details/")["Location"] == "/booking/review/"
     html = client.get("/booking/review/").content.decode()
     assert "Move my appointment" in html
+    assert "<del>Thursday 3 December 2026 at 10:00</del>" in html  # the old time beside the new one
+    assert "Friday 4 December 2026" in html and "13:00" in html
     response = client.post("/booking/review/", {"accept_policy": "on"})
     assert response["Location"] == f"/booking/confirmed/{appointment.pk}/"
     appointment.refresh_from_db()
     assert appointment.start == new_start and appointment.status == Appointment.Status.BOOKED
     assert Appointment.objects.filter(patient=clinic.patient).count() == 1
+    html = client.get(response["Location"]).content.decode()
+    assert "Your appointment is moved" in html and "You&#x27;re booked" not in html
+    assert "It was on <del>Thursday 3 December 2026 at 10:00</del>" in html
+
+
+def test_the_move_pages_keep_the_treatment_and_show_the_time_being_moved(client, clinic):
+    appointment = book(clinic)
+    client.force_login(clinic.patient.user)
+    html = client.get(
+        f"/book/{clinic.treatment.slug}/?move={appointment.pk}&area={clinic.area.slug}"
+        f"&location={clinic.location.slug}&practitioner={clinic.practitioner.pk}"
+    ).content.decode()
+    assert "Move your appointment" in html
+    assert 'Change<span class="visually-hidden"> treatment' not in html
+    assert 'Change<span class="visually-hidden"> area' not in html
+    assert "Now booked for" in html and "Thursday 3 December 2026 at 10:00" in html
+
+
+def test_after_moving_the_questionnaire_already_sent_is_not_asked_for_again(client, clinic):
+    from intake.models import Intake
+
+    appointment = book(clinic)
+    Intake.objects.filter(pk=appointment.course.intake_id).update(status=Intake.Status.NEEDS_REVIEW)
+    client.force_login(clinic.patient.user)
+    client.post(
+        f"/book/{clinic.treatment.slug}/hold/",
+        {
+            "area": clinic.area.slug,
+            "location": clinic.location.slug,
+            "practitioner": clinic.practitioner.pk,
+            "move": appointment.pk,
+            "start": (START + timedelta(days=1)).isoformat(),
+        },
+    )
+    response = client.post("/booking/review/", {"accept_policy": "on"})
+    html = client.get(response["Location"]).content.decode()
+    assert "Fill in the health questionnaire now" not in html
+    assert "Your health questionnaire: Sent: with our practitioner, who checks it." in html
+
+
+def test_my_appointments_says_where_the_questionnaire_is_in_the_same_words_as_the_questionnaire_page(client, clinic):
+    from intake.models import Intake
+
+    appointment = book(clinic)
+    client.force_login(clinic.patient.user)
+    html = client.get("/me/appointments/").content.decode()
+    assert "Health questionnaire: Not started: please fill it in" in html
+    assert "awaiting intake" not in html.lower()
+    Intake.objects.filter(pk=appointment.course.intake_id).update(status=Intake.Status.NEEDS_REVIEW)
+    html = client.get("/me/appointments/").content.decode()
+    assert "Health questionnaire: Sent: with our practitioner, who checks it" in html
+    assert "waiting for your health questionnaire" not in html.lower()
+    listing = client.get("/me/intake/").content.decode()
+    assert "Sent: with our practitioner, who checks it" in listing
 
 
 def test_moving_after_the_cut_off_is_refused_with_the_clinic_phone(client, clinic):

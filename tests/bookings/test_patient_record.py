@@ -58,7 +58,7 @@ def test_reception_sees_the_administrative_record_only(client, clinic, reception
     assert response.status_code == 200
     html = response.content.decode()
     patient = clinic.patient
-    for visible in (patient.full_name, patient.email, patient.phone, "2 April 1988", "Needs review", "Completed"):
+    for visible in (patient.full_name, patient.email, "07700 900000", "2 April 1988", "Needs review", "Completed"):
         assert visible in html
     for hidden in (SECRET_NOTES, SECRET_EVENT, SECRET_ADVICE, "LOT-SECRET-9", SECRET_ANSWER, FINDING_TEXT, "warfarin"):
         assert hidden not in html

@@ -20,6 +20,7 @@ from bookings.models import Appointment, Course
 from clinic.models import Notification
 from clinic.outbox import outbox_dispatch
 from tests.bookings.conftest import make_patient
+from tests.clearance import clear_for_treatment, recheck
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,8 @@ def test_the_reminders_say_what_to_do_before_the_session(clinic):
 
 
 def test_completing_the_first_session_sends_aftercare_and_plans_a_check_in(clinic, reception):
-    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC))
+    clear_for_treatment(clinic.patient, clinic.treatment, clinic.area, submitted_at=datetime(2026, 10, 1, tzinfo=UTC))
+    appointment = book(clinic, datetime(2026, 10, 20, 10, 0, tzinfo=UTC), patient=clinic.patient)
     done = datetime(2026, 10, 20, 10, 40, tzinfo=UTC)
     appointment_set_status(appointment=appointment, status="arrived", by=reception, now=done)
     appointment_set_status(appointment=appointment, status="completed", by=reception, now=done)
@@ -118,6 +120,9 @@ def test_completing_the_first_session_sends_aftercare_and_plans_a_check_in(clini
 
 def _complete_course(clinic, reception, treatment=None):
     course_patient = make_patient()
+    cleared = clear_for_treatment(
+        course_patient, treatment or clinic.treatment, clinic.area, submitted_at=datetime(2026, 10, 1, tzinfo=UTC)
+    )
     first = book(clinic, datetime(2026, 10, 6, 10, 0, tzinfo=UTC), patient=course_patient)
     course = first.course
     Course.objects.filter(pk=course.pk).update(sessions_planned=4, status=Course.Status.SCHEDULED)
@@ -135,6 +140,8 @@ def _complete_course(clinic, reception, treatment=None):
         for k in range(1, 4)
     ]
     for appointment in sessions:
+        if appointment.session_number > 1:  # before each later session: "nothing has changed"
+            recheck(cleared, appointment.start - timedelta(hours=1))
         appointment_set_status(appointment=appointment, status="arrived", by=reception, now=appointment.start)
         appointment_set_status(appointment=appointment, status="completed", by=reception, now=appointment.end)
     course.refresh_from_db()

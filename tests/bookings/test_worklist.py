@@ -193,7 +193,7 @@ class TestNoShows:
         response = lists(signed_in)
         assert no_shows(response) == [monday.pk]
         html = response.content.decode()
-        assert "Mon 30 Nov 10:00" in html and clinic.patient.phone in html
+        assert "Mon 30 Nov 10:00" in html and "07700 900000" in html and 'href="tel:+447700900000"' in html
 
     def test_each_location_counts_the_week_from_its_own_monday(self, client, clinic):
         # NOW is Tuesday 21:00 in Auckland; its Monday began at 11:00 UTC on Sunday 29 November.
@@ -298,4 +298,4 @@ def test_the_query_count_stays_the_same_with_three_times_the_rows(signed_in, cli
         assert len(response.context["no_shows"]) == total and len(response.context["courses"]) == total
         assert len(response.context["missing_intakes"]) == 2 * total  # the course's first session too
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 10, counts
+    assert counts[0] == counts[1] <= 11, counts  # the fourth list (phone numbers to check) is one query

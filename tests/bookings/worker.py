@@ -202,5 +202,3 @@ def log_tail(log_path: Path, lines: int = 60) -> str:
     if not log_path.exists():
         return "(no worker log)"
     return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
-
-

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connections
 
+from bookings.models import HolidayOpening
+from clinic.holidays import public_holidays
 from clinic.models import Location, Practitioner, Room
 from tests.bookings.conftest import make_practitioner
 from tests.factories import LocationFactory, RoomFactory
@@ -126,6 +129,16 @@ def booking_clinic(transactional_db) -> BrowserClinic:
     practitioner = make_practitioner(location, treatment)
     practitioner.display_name = "Dr Amara Okafor"
     practitioner.save(update_fields=["display_name"])
+    # The journeys book "tomorrow" or "in three days": open on any public holiday of the next
+    # months, so they do not depend on the date the suite runs.
+    today = datetime.now(location.zone).date()
+    holidays = public_holidays(
+        country=location.country,
+        subdivision=location.subdivision,
+        first_day=today,
+        last_day=today + timedelta(days=120),
+    )
+    HolidayOpening.objects.bulk_create(HolidayOpening(location=location, day=day) for day in holidays)
     return BrowserClinic(location=location, rooms=rooms, practitioner=practitioner, treatment=treatment)
 
 

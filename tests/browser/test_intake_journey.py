@@ -79,7 +79,7 @@ def book_first_session(clinic, patient: Patient) -> Course:
 
 def answer_the_questionnaire(page: Page, patient: Patient, audit: AxeAudit) -> int:
     """Steps 1-5 as the patient takes them; the number of yes/no questions answered."""
-    page.get_by_role("link", name="Health questionnaire").click()
+    page.get_by_role("link", name="Health questionnaire", exact=True).click()  # the menu's
     expect(page.get_by_role("heading", level=1, name="Your health questionnaires")).to_be_visible()
     page.get_by_role("link", name="Start the questionnaire for Skin rejuvenation, face").click()
 
@@ -108,9 +108,12 @@ def answer_the_questionnaire(page: Page, patient: Patient, audit: AxeAudit) -> i
     save_and_continue(page, 4, "Consent")
 
     audit.check("step 4: consent")
-    consent = page.get_by_role("region", name="Consent to skin rejuvenation (version 1)")
+    consent = page.get_by_role("region", name="Consent to skin rejuvenation (version 2)")
     expect(consent).to_be_visible()
-    expect(consent.get_by_role("paragraph").first).not_to_be_empty()
+    # The wording names the area booked, and only that one.
+    expect(consent.get_by_role("paragraph").first).to_have_text(
+        "I agree to a course of skin rejuvenation by mesotherapy on the area(s) I have chosen: face."
+    )
     page.get_by_label("Type your full name").press_sequentially(patient.full_name)
     page.get_by_label("I agree").check()
     page.get_by_role("group", name="I allow the clinic to use photographs").get_by_label("My clinical record").check()

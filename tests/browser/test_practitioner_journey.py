@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from bookings.models import Appointment, SessionRecord, TimeOff, WorkingHours
 from clinic.models import Patient
+from tests.clearance import make_clear
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -43,6 +44,7 @@ def test_a_practitioner_enrols_records_a_session_and_sets_their_hours(page: Page
         start=start,
         end=start + timedelta(minutes=30),
     )
+    make_clear(done)  # cleared for treatment: the gate's own journey is test_clinical_gate.py
 
     # First sign-in: password, then the authenticator app set up from the key on the page.
     page.goto("/accounts/login/")

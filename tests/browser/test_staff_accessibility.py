@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bookings.appointments.services import appointment_book
-from bookings.models import Appointment
+from bookings.models import Appointment, HolidayOpening
 from clinic.models import Patient
 from clinic.roles import Role, user_set_roles
 from tests.browser.staff import sign_in
@@ -29,8 +29,8 @@ def manager(booking_clinic):
     return user
 
 
-def test_the_staff_pages_pass_axe(page: Page, booking_clinic, manager, confirmations_sent_inline):
-    clinic = booking_clinic
+def staff_world(clinic, manager) -> dict[str, str]:
+    """A patient with a booked and a completed session; every staff page's address, by name."""
     zone = clinic.location.zone
     patient = Patient.objects.create(
         first_name="Priya",
@@ -41,6 +41,7 @@ def test_the_staff_pages_pass_axe(page: Page, booking_clinic, manager, confirmat
     )
     tomorrow = (datetime.now(zone) + timedelta(days=1)).date()
     yesterday = tomorrow - timedelta(days=2)
+    HolidayOpening.objects.get_or_create(location=clinic.location, day=yesterday)  # tomorrow: conftest's
     appointment_book(
         patient=patient,
         treatment=clinic.treatment,
@@ -62,6 +63,35 @@ def test_the_staff_pages_pass_axe(page: Page, booking_clinic, manager, confirmat
         start=start,
         end=start + timedelta(minutes=30),
     )
+    booked = Appointment.objects.get(patient=patient, status=Appointment.Status.BOOKED)
+    slug, pk = clinic.location.slug, clinic.practitioner.pk
+    return {
+        "staff home": "/staff/",
+        "day view": f"/staff/diary/{slug}/?date={tomorrow.isoformat()}",
+        "day view by room": f"/staff/diary/{slug}/?date={tomorrow.isoformat()}&view=rooms",
+        "appointment panel (not cleared)": f"/staff/diary/appointments/{booked.pk}/",
+        "booking form": f"/staff/diary/{slug}/book/?practitioner={pk}&date={tomorrow.isoformat()}&time=11:00",
+        "move form": f"/staff/diary/appointments/{booked.pk}/move/",
+        "week view": f"/staff/diary/{slug}/practitioners/{pk}/week/?date={tomorrow.isoformat()}",
+        "printable day list": f"/staff/diary/{slug}/print/?date={tomorrow.isoformat()}",
+        "worklist": "/staff/worklist/",
+        "practitioner's day": f"/practitioner/day/?practitioner={pk}&date={yesterday.isoformat()}",
+        "session record form": f"/practitioner/appointments/{done.pk}/session-record/edit/",
+        "patient directory": "/staff/patients/",
+        "patient record": f"/staff/patients/{patient.pk}/",
+        "contact details": f"/staff/patients/{patient.pk}/contact/",
+        "data export": f"/staff/patients/{patient.pk}/export/",
+        "audit trail": "/staff/audit/",
+        "hours list": "/staff/hours/",
+        "a practitioner's hours": f"/staff/hours/{pk}/",
+        "hours editing": f"/staff/hours/{pk}/at/{slug}/",
+        "maintenance recalls": "/staff/recalls/",
+        "intake review queue": "/practitioner/reviews/",
+    }
+
+
+def test_the_staff_pages_pass_axe(page: Page, booking_clinic, manager, confirmations_sent_inline):
+    pages = staff_world(booking_clinic, manager)
     audit = AxeAudit(page)
 
     # A new staff member's first sign-in: the authenticator enrolment page.
@@ -76,23 +106,6 @@ def test_the_staff_pages_pass_axe(page: Page, booking_clinic, manager, confirmat
     page.context.clear_cookies()
 
     sign_in(page, manager.email, authenticator_for(manager))
-    slug, pk = clinic.location.slug, clinic.practitioner.pk
-    pages = {
-        "staff home": "/staff/",
-        "day view": f"/staff/diary/{slug}/?date={tomorrow.isoformat()}",
-        "day view by room": f"/staff/diary/{slug}/?date={tomorrow.isoformat()}&view=rooms",
-        "week view": f"/staff/diary/{slug}/practitioners/{pk}/week/?date={tomorrow.isoformat()}",
-        "printable day list": f"/staff/diary/{slug}/print/?date={tomorrow.isoformat()}",
-        "worklist": "/staff/worklist/",
-        "practitioner's day": f"/practitioner/day/?practitioner={pk}&date={yesterday.isoformat()}",
-        "session record form": f"/practitioner/appointments/{done.pk}/session-record/edit/",
-        "patient record": f"/staff/patients/{patient.pk}/",
-        "hours list": "/staff/hours/",
-        "a practitioner's hours": f"/staff/hours/{pk}/",
-        "hours editing": f"/staff/hours/{pk}/at/{slug}/",
-        "maintenance recalls": "/staff/recalls/",
-        "intake review queue": "/practitioner/reviews/",
-    }
     for name, path in pages.items():
         response = page.goto(path)
         assert response is not None and response.status == 200, f"{name}: {path} answered {response}"
@@ -103,3 +116,18 @@ def test_the_staff_pages_pass_axe(page: Page, booking_clinic, manager, confirmat
         print("\naxe-core findings on the staff pages:\n" + everything)
     blocking = audit.blocking()
     assert not blocking, "serious or critical accessibility violations:\n" + blocking
+
+
+def test_every_staff_page_fits_a_phone_390_pixels_wide(page: Page, booking_clinic, manager, confirmations_sent_inline):
+    """Nothing scrolls sideways: tables stack into cards, long words wrap (static/css/clinic.css)."""
+    pages = staff_world(booking_clinic, manager)
+    sign_in(page, manager.email, authenticator_for(manager))
+    page.set_viewport_size({"width": 390, "height": 844})  # after signing in: the menu folds away
+    too_wide = {}
+    for name, path in pages.items():
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{name}: {path} answered {response}"
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > 390:
+            too_wide[name] = width
+    assert too_wide == {}, f"pages wider than the phone: {too_wide}"

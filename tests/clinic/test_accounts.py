@@ -40,6 +40,7 @@ def test_register_creates_a_patient_account_that_can_get_a_token():
         ({"password": "1234567890123"}, "password"),
         ({"email": "nope"}, "email"),
         ({"phone": ""}, "phone"),
+        ({"phone": "call me maybe"}, "phone"),  # checked: never texted or dialled
     ],
 )
 def test_register_answers_400_naming_the_bad_field(changes, field):

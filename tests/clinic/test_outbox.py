@@ -44,7 +44,7 @@ MOVED_TO: dict[int, datetime] = {}  # notification id -> when what it is about n
 
 
 def _to(row: Notification) -> str:
-    return row.patient.phone if row.channel == "sms" else row.patient.email
+    return str(row.patient.phone) if row.channel == "sms" else row.patient.email  # E.164
 
 
 @register("test.ping")
@@ -214,10 +214,10 @@ def test_the_sms_channel_goes_through_the_configured_sms_backend():
     row = schedule(patient=patient, channel="sms")
 
     assert outbox_dispatch(now=NOW).sent == 1
-    assert sms.outbox == [sms.SMS(to="07700 900123", text=f"Ping {row.pk}")]
+    assert sms.outbox == [sms.SMS(to="+447700900123", text=f"Ping {row.pk}")]  # E.164
     assert mail.outbox == []
     row.refresh_from_db()
-    assert row.status == Status.SENT and row.recipient == "07700 900123"
+    assert row.status == Status.SENT and row.recipient == "+447700900123"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ KEY_NEW, KEY_OLD = "n" * 43 + "=", "o" * 43 + "="
 DEV_KEY = "FFJko_sqLJfW2S-04s6Y6C0fUpv5-JgFxq0d5DNZ1P4="
 PROBE = """
 import json
+import shutil
 from config import settings as s
 db = s.DATABASES["default"]
 print(json.dumps({
@@ -134,3 +136,23 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
     result = run_python("", env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def _make_run_line(*args: str, **env: str) -> str:
+    """The command `make run` would start the web server, worker and beat with (make -n: nothing runs)."""
+    base = {k: v for k, v in os.environ.items() if k != "CLINIC_BASE_URL"}
+    make = shutil.which("make") or "make"
+    result = subprocess.run(  # noqa: S603 - make -n with fixed arguments: prints, runs nothing
+        [make, "-n", "run", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, check=True
+    )
+    return next(line for line in result.stdout.splitlines() if "honcho" in line)
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="needs make, which `make run` itself needs")
+def test_make_run_points_the_workers_email_links_at_its_own_port():
+    assert "CLINIC_BASE_URL=http://127.0.0.1:8701 " in _make_run_line("PORT=8701")
+    assert "CLINIC_BASE_URL=http://127.0.0.1:8000 " in _make_run_line()
+    # A base URL that is set wins: a proxy in front, or a name rather than the loopback address.
+    assert "CLINIC_BASE_URL=https://book.clinic.example " in _make_run_line(
+        "PORT=8701", CLINIC_BASE_URL="https://book.clinic.example"
+    )

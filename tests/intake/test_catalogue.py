@@ -16,13 +16,23 @@ pytestmark = pytest.mark.django_db
 def test_the_migration_seeds_the_default_catalogue_as_version_one():
     items, classes = catalogue_load()
     assert [item.code for item in items] == [entry["code"] for entry in CATALOGUE]
-    # The defaults, with the patient-facing rewording of migration 0003.
-    wording = importlib.import_module("intake.migrations.0003_patient_wording").WORDING
+    # The defaults, with the patient-facing rewording of migrations 0003 and 0008.
+    wording = {
+        **importlib.import_module("intake.migrations.0003_patient_wording").WORDING,
+        **importlib.import_module("intake.migrations.0009_diabetes_one_question").WORDING,
+    }
     expected = [{**entry, "question": wording.get(entry["code"], entry["question"])} for entry in CATALOGUE]
     assert items == [screening.Item.from_dict(entry) for entry in expected]
     assert items[[i.code for i in items].index("BDD_SCREEN")].question.startswith("Do you spend a lot of time")
     assert classes == {name: list(names) for name, names in MEDICATION_CLASSES.items()}
     assert CatalogueVersion.current().number == 1
+
+
+def test_the_diabetes_question_asks_one_thing_with_one_answer():
+    seeded = next(entry["question"] for entry in CATALOGUE if entry["code"] == "DIABETES")
+    assert seeded.count("?") == 2  # the seed's copy: two questions, one yes/no
+    question = ContraindicationItem.objects.get(code="DIABETES").question
+    assert question.count("?") == 1 and "insulin" in question and "any type" in question
 
 
 def test_screening_with_the_seeded_catalogue_flags_eliquis_despite_a_no():
@@ -80,9 +90,21 @@ def test_catalogue_versions_cannot_be_edited_or_deleted_in_the_admin(client, man
     assert CatalogueVersion.objects.filter(pk=version.pk).exists()
 
 
+def test_the_latest_consent_wording_leaves_the_area_to_the_patient_s_choice():
+    for treatment in Treatment.objects.all():
+        texts = ConsentText.objects.filter(treatment=treatment)
+        first, latest = texts.order_by("version").first(), texts.order_by("-version").first()
+        assert latest.version == first.version + 1
+        assert latest.body.startswith(
+            f"I agree to a course of {treatment.name.lower()} by mesotherapy on the area(s) I have chosen: {{areas}}.\n"
+        )
+        # Only the list of areas changed (signed consents keep the version they signed).
+        assert latest.body.split("\n", 1)[1] == first.body.split("\n", 1)[1]
+
+
 def test_each_treatment_has_versioned_consent_wording_covering_the_essentials():
     for treatment in Treatment.objects.all():
-        text = ConsentText.objects.get(treatment=treatment, version=1).body
-        for words in ("sessions", "Rare risks", "Alternatives", "Aftercare", treatment.areas.first().name.lower()):
+        text = ConsentText.objects.filter(treatment=treatment).order_by("-version").first().body
+        for words in ("sessions", "Rare risks", "Alternatives", "Aftercare", "{areas}"):
             assert words in text
-    assert "swallowing" in ConsentText.objects.get(treatment__indication="FAT").body
+    assert "swallowing" in ConsentText.objects.filter(treatment__indication="FAT").order_by("-version").first().body

@@ -106,7 +106,8 @@ def test_consent_stores_the_version_name_time_and_address(clinic):
     consent = consent_record(
         intake=intake, typed_name=f"  {clinic.patient.full_name.upper()} ", agreed=True, address="10.0.0.1", now=NOW
     )
-    assert (consent.text.version, consent.accepted_at, consent.address) == (1, NOW, "10.0.0.1")
+    assert (consent.text.version, consent.accepted_at, consent.address) == (2, NOW, "10.0.0.1")
+    assert list(consent.areas.all()) == [clinic.area]
 
 
 def test_photo_consent_is_granular_and_revocable(clinic):

@@ -110,14 +110,24 @@ def test_step_three_asks_measurements_weight_cold_sores_and_hopes(patient_client
 
 
 def test_step_four_shows_the_latest_consent_text_and_the_photo_choices(patient_client, intake):
-    ConsentText.objects.create(treatment=intake.treatment, version=2, body="Version two wording.\n\nSecond paragraph.")
+    ConsentText.objects.create(treatment=intake.treatment, version=9, body="Version nine wording.\n\nSecond paragraph.")
     fill(patient_client, intake, up_to=3)
     html = patient_client.get(step_url(intake, 4)).content.decode()
     assert "Step 4 of 5: Consent" in html
-    assert "<p>Version two wording.</p>" in html and "(version 2)" in html
+    assert "<p>Version nine wording.</p>" in html and "(version 9)" in html
     assert "Type your full name" in html and "I agree" in html
     for purpose in PhotoConsent.Purpose:
         assert purpose.label in html
+
+
+def test_the_consent_names_the_booked_area_only(patient_client, intake):
+    fill(patient_client, intake, up_to=3)
+    html = patient_client.get(step_url(intake, 4)).content.decode()
+    assert (
+        f"<p>I agree to a course of {intake.treatment.name.lower()} by mesotherapy on the area(s) I have chosen: "
+        f"{intake.area.name.lower()}.</p>"
+    ) in html
+    assert "décolletage" not in html and "hands" not in html and "{areas}" not in html
 
 
 def test_step_five_summarises_every_answer_in_words(patient_client, intake):
@@ -209,7 +219,7 @@ def test_save_and_finish_later_saves_and_returns_to_the_list(patient_client, int
     intake.refresh_from_db()
     assert intake.answers["PREG"] is False
     html = patient_client.get(reverse("intake-list")).content.decode()
-    assert "Not finished" in html and f'href="{step_url(intake, 2)}"' in html
+    assert "Not finished: please finish and send it" in html and f'href="{step_url(intake, 2)}"' in html
 
 
 def test_later_steps_cannot_be_reached_before_the_earlier_ones_are_answered(patient_client, intake):
@@ -241,7 +251,7 @@ def test_consent_without_the_tick_is_refused(patient_client, intake):
 
 
 def test_consent_with_the_right_name_stores_the_text_version_and_the_address(patient_client, intake):
-    latest = ConsentText.objects.create(treatment=intake.treatment, version=2, body="New wording.")
+    latest = ConsentText.objects.create(treatment=intake.treatment, version=9, body="New wording.")
     fill(patient_client, intake, up_to=3)
     response = patient_client.post(
         step_url(intake, 4),
@@ -250,7 +260,8 @@ def test_consent_with_the_right_name_stores_the_text_version_and_the_address(pat
     )
     assert response["Location"] == step_url(intake, 5)
     consent = Consent.objects.get()
-    assert consent.text == latest and consent.text.version == 2 and consent.intake == intake
+    assert consent.text == latest and consent.text.version == 9 and consent.intake == intake
+    assert list(consent.areas.all()) == [intake.area]  # what the patient chose, recorded with the signature
     assert consent.address == "203.0.113.9" and consent.patient == intake.patient
     live = PhotoConsent.objects.get(patient=intake.patient)
     assert live.purpose == "clinical_record" and live.revoked_at is None and live.address == "203.0.113.9"
@@ -287,7 +298,7 @@ def test_a_blood_thinner_listed_under_medicines_needs_review_and_the_done_page_h
     for hidden in ("Eliquis", "ANTITHROMBOTIC", "blood thinner", "RELATIVE", "Haematoma"):
         assert hidden not in html
     listing = patient_client.get(reverse("intake-list")).content.decode()
-    assert "With our practitioner" in listing and "Eliquis" not in listing
+    assert "Sent: with our practitioner, who checks it" in listing and "Eliquis" not in listing
 
 
 def test_yes_to_pregnancy_is_not_suitable_with_the_kind_message(patient_client, intake):
@@ -297,7 +308,8 @@ def test_yes_to_pregnancy_is_not_suitable_with_the_kind_message(patient_client, 
     assert KIND_MESSAGE in html
     for hidden in ("pregnan", "PREG", "ABSOLUTE", "not suitable", "Not suitable"):
         assert hidden not in html
-    assert KIND_MESSAGE in patient_client.get(reverse("intake-list")).content.decode()
+    listing = patient_client.get(reverse("intake-list")).content.decode()
+    assert "We need to talk to you first: a practitioner will call you" in listing and "not suitable" not in listing
 
 
 def test_a_submitted_intakes_steps_redirect_to_the_list(patient_client, intake):
@@ -372,7 +384,7 @@ def test_a_booking_opens_the_questionnaire_its_course_needs_and_the_list_offers_
     assert (intake.treatment, intake.area, intake.status) == (clinic.treatment, clinic.area, Intake.Status.DRAFT)
     assert appointment.course.intake == intake and intake.needed_by == appointment.start
     html = patient_client.get(reverse("intake-list")).content.decode()
-    assert "Not finished" in html and "Start" in html and step_url(intake, 1) in html
+    assert "Not started: please fill it in" in html and "Start" in html and step_url(intake, 1) in html
 
 
 def test_the_list_is_read_only_a_questionnaire_cannot_be_opened_without_a_booking(patient_client, clinic):

@@ -139,6 +139,41 @@ def test_the_queue_lists_intakes_needing_review_soonest_appointment_first(practi
     assert "None booked" in html  # the unbooked patient's next appointment
 
 
+def test_the_queue_orders_by_the_appointment_of_the_questionnaire_s_own_treatment(practitioner_client, clinic):
+    from treatments.models import Treatment
+
+    busy = make_patient(first_name="Busy")
+    busy_skin = needs_review(clinic, busy, days=6)
+    other = needs_review(clinic, make_patient(first_name="Other"), days=3)
+    # Busy also has fat reduction tomorrow: a different treatment, another questionnaire.
+    fat = Treatment.objects.get(indication="FAT")
+    fat.practitioners.add(clinic.practitioner)
+    tomorrow = appointment_book(
+        patient=busy,
+        treatment=fat,
+        area=fat.areas.get(slug="abdomen"),
+        location=clinic.location,
+        start=(NOW + timedelta(days=1)).replace(hour=14),
+        by=busy.user,
+        practitioner=clinic.practitioner,
+        now=NOW,
+    )
+    response = practitioner_client.get(QUEUE)
+    assert [i.pk for i in response.context["needs_review"]] == [other.pk, busy_skin.pk]
+    busy_skin.refresh_from_db()
+    skin_session = Appointment.objects.get(patient=busy, treatment=clinic.treatment)
+    assert busy_skin.needed_by == skin_session.start != tomorrow.start
+    row = response.content.decode().split(busy.full_name, 1)[1].split("</tr>", 1)[0]
+    assert f"{skin_session.start:%a} {skin_session.start.day} {skin_session.start:%b %Y}" in row
+    # Moving the skin session before the other patient's moves the questionnaire up the queue.
+    from bookings.appointments.services import appointment_reschedule
+
+    appointment_reschedule(
+        appointment=skin_session, start=(NOW + timedelta(days=2)).replace(hour=11), by=busy.user, now=NOW
+    )
+    assert [i.pk for i in practitioner_client.get(QUEUE).context["needs_review"]] == [busy_skin.pk, other.pk]
+
+
 def test_not_suitable_intakes_are_shown_apart_to_call_the_patient(practitioner_client, clinic):
     intake = not_suitable(clinic)
     response = practitioner_client.get(QUEUE)

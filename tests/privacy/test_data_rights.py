@@ -23,6 +23,7 @@ from tests.bookings.conftest import NOW, make_patient
 pytestmark = pytest.mark.django_db
 
 FIRST, LAST, EMAIL, PHONE = "Philippa", "Marchbanks", "philippa.m@example.net", "07700 900111"
+PHONE_E164 = "+447700900111"  # as it is stored and texted
 OTHER = {"first_name": "Zebedee", "last_name": "Quillfeather", "email": "zeb.q@example.com", "phone": "07700 900222"}
 
 
@@ -115,7 +116,7 @@ def test_export_holds_the_patients_data_and_nothing_of_anyone_else(clinic, patie
         "first_name": FIRST,
         "last_name": LAST,
         "email": EMAIL,
-        "phone": PHONE,
+        "phone": PHONE_E164,
         "date_of_birth": "1988-04-02",
     }
     assert data["account"]["email"] == EMAIL and "password" not in data["account"]
@@ -130,7 +131,8 @@ def test_export_holds_the_patients_data_and_nothing_of_anyone_else(clinic, patie
     assert intake["id"] == history["intake"].pk and intake["answers"]["allergies"] == ["penicillin"]
     assert intake["snapshot"]["answers"]["expectations"].startswith("I'm Philippa")
     [consent] = data["consents"]
-    assert (consent["typed_name"], consent["text_version"], consent["address"]) == (f"{FIRST} {LAST}", 1, "192.0.2.7")
+    assert (consent["typed_name"], consent["text_version"], consent["address"]) == (f"{FIRST} {LAST}", 2, "192.0.2.7")
+    assert consent["areas"] == [history["intake"].area.name]
     assert [c["purpose"] for c in data["photo_consents"]] == ["clinical_record"]
     assert data["calendar_feed"] == {"exists": True}
     assert CalendarFeed.objects.get(patient=patient).token not in text
@@ -222,11 +224,11 @@ def _traces(values) -> dict[str, int]:
 
 
 def test_erasure_leaves_no_trace_and_keeps_the_clinical_record(clinic, patient, history, other, manager_user):
-    assert _traces([FIRST, LAST, EMAIL, PHONE])  # the check finds them before erasure
+    assert _traces([FIRST, LAST, EMAIL, PHONE, PHONE_E164])  # the check finds them before erasure
     user_pk = patient.user_id
     patient_erase(patient=patient, by=manager_user, now=NOW)
 
-    assert _traces([FIRST, LAST, EMAIL, PHONE]) == {}
+    assert _traces([FIRST, LAST, EMAIL, PHONE, PHONE_E164]) == {}
     assert not Notification.objects.filter(status="pending", patient=patient).exists()
     assert not CalendarFeed.objects.filter(patient=patient).exists()
 
@@ -267,7 +269,7 @@ def test_erasure_leaves_no_trace_and_keeps_the_clinical_record(clinic, patient, 
 
     # The other patient is untouched.
     them = Patient.objects.get(pk=other["patient"].pk)
-    assert (them.first_name, them.email, them.phone) == (OTHER["first_name"], OTHER["email"], OTHER["phone"])
+    assert (them.first_name, them.email, str(them.phone)) == (OTHER["first_name"], OTHER["email"], "+447700900222")
     assert Appointment.objects.get(pk=other["appointment"].pk).status == "booked"
     assert Notification.objects.filter(patient=them, status="pending").exists()
 
@@ -298,6 +300,15 @@ def test_erase_page_explains_and_needs_the_word_erase(client, patient, history, 
     assert Patient.objects.get(pk=patient.pk).first_name == "Erased"
     assert Appointment.objects.get(pk=history["future"].pk).status == "cancelled"
     assert AuditEvent.objects.filter(action="patient.erase", actor=manager_user, patient=patient).exists()
+    # Once erased, nothing offers to erase again, and asking for it answers with what happened.
+    html = response.content.decode()
+    assert "This patient was erased on" in html and reverse("patient-erase", args=[patient.pk]) not in html
+    again = client.get(url, follow=True)
+    assert "already been erased" in again.content.decode() and 'name="confirm"' not in again.content.decode()
+    client.post(url, {"confirm": "ERASE"})
+    assert AuditEvent.objects.filter(action="patient.erase", patient=patient).count() == 1
+    record = client.get(reverse("patient-record", args=[patient.pk])).content.decode()
+    assert "Erased on" in record and reverse("patient-erase", args=[patient.pk]) not in record
 
 
 def test_the_patient_admin_links_to_export_and_erasure(client, manager_user):
@@ -307,3 +318,29 @@ def test_the_patient_admin_links_to_export_and_erasure(client, manager_user):
     client.force_login(manager_user)
     page = client.get("/admin/clinic/patient/").content.decode()
     assert f"/staff/patients/{patient.pk}/export/" in page and f"/staff/patients/{patient.pk}/erase/" in page
+
+
+def test_the_readable_export_shows_labels_and_the_location_s_local_times(
+    client, clinic, patient, history, manager_user
+):
+    from datetime import UTC, datetime
+
+    clinic.location.timezone = "Europe/Paris"  # an hour ahead of London (and UTC) in winter
+    clinic.location.save()
+    patient.locations.add(clinic.location)
+    future = history["future"]
+    client.force_login(manager_user)
+    html = client.get(reverse("patient-export", args=[patient.pk])).content.decode()
+    local = future.start.astimezone(clinic.location.zone)
+    assert f"{local:%a} {local.day} {local:%b %Y, %H:%M}" in html  # 11:00 in Paris for 10:00 UTC
+    assert future.start.isoformat() not in html and "+00:00" not in html
+    assert "Europe/Paris time" in html
+    assert ">Booked<" in html and ">booked<" not in html  # labels, not codes
+    assert "Treatment session" in html and "treatment<" not in html
+    assert "Booking confirmation" in html and "appointment.confirmation" not in html
+    assert "Booked an appointment" in html and "appointment.book<" not in html
+    assert "Are you pregnant, trying to conceive, or breastfeeding?" in html and ">PREG<" not in html
+    assert datetime(2026, 12, 1, tzinfo=UTC).isoformat() not in html
+    # The download keeps the codes and ISO times a machine reads.
+    body = json.loads(client.get(reverse("patient-export-json", args=[patient.pk])).content)
+    assert body["appointments"][-1]["status"] == "booked"

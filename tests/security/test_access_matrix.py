@@ -42,6 +42,7 @@ EXPECTED = {
     "book-review": ("/booking/review/", same(302)),
     "book-confirmed": ("/booking/confirmed/{appointment}/", row(404, 200, 404, 404, 200, 200, 200)),
     "staff-home": ("/staff/", row(302, 404, 404, 200, 200, 200, 200)),
+    "audit-trail": ("/staff/audit/", row(302, 404, 404, 404, 404, 404, 200)),
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
     "diary-day": ("/staff/diary/{location}/", row(302, 404, 404, 404, 200, 200, 200)),
     "diary-week": (
@@ -72,6 +73,19 @@ EXPECTED = {
         "/staff/diary/appointments/{appointment}/status/",
         row(302, 404, 404, 405, 405, 405, 405),
     ),
+    "diary-appointment-questionnaire": (
+        "/staff/diary/appointments/{appointment}/questionnaire/",
+        row(302, 404, 404, 405, 405, 405, 405),
+    ),
+    # The clinical decision to go ahead is the appointment's own practitioner's.
+    "practitioner-proceed": (
+        "/practitioner/appointments/{appointment}/proceed/",
+        row(302, 404, 404, 404, 404, 200, 404),
+    ),
+    "practitioner-health-confirmed": (
+        "/practitioner/appointments/{appointment}/health-confirmed/",
+        row(302, 404, 404, 404, 404, 405, 404),
+    ),
     "patient-export": ("/staff/patients/{patient}/export/", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-export-json": ("/staff/patients/{patient}/export.json", row(302, 404, 404, 404, 404, 404, 200)),
     "patient-erase": ("/staff/patients/{patient}/erase/", row(302, 404, 404, 404, 404, 404, 200)),
@@ -95,6 +109,9 @@ EXPECTED = {
         row(302, 404, 404, 404, 404, 200, 200),
     ),
     "patient-record": ("/staff/patients/{patient}/", row(302, 404, 404, 404, 200, 200, 200)),
+    # Staff see the patients of their own locations (someone elsewhere sees an empty list).
+    "patient-directory": ("/staff/patients/", row(302, 404, 404, 200, 200, 200, 200)),
+    "patient-contact": ("/staff/patients/{patient}/contact/", row(302, 404, 404, 404, 200, 404, 200)),
     # POST-only; practitioners see the patient but do not send invitations.
     "patient-invite": ("/staff/patients/{patient}/invite/", row(302, 404, 404, 404, 405, 404, 405)),
     # A link that is not a valid invitation: the same "no longer valid" page for everyone.
@@ -104,6 +121,7 @@ EXPECTED = {
     "my-appointments": ("/me/appointments/", row(302, 200, 200, 404, 404, 404, 404)),
     "my-appointment-cancel": ("/me/appointments/{appointment}/cancel/", row(302, 200, 404, 404, 404, 404, 404)),
     "login": ("/accounts/login/", row(200, 302, 302, 302, 302, 302, 302)),
+    "register": ("/accounts/register/", row(200, 302, 302, 302, 302, 302, 302)),
     # Sends on to ?next=: sign in first, patients never need it, force_login's staff have passed it.
     "two-factor": ("/accounts/two-factor/", same(302)),
     "logout": ("/accounts/logout/", same(405)),  # sign-out is a POST

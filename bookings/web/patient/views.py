@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.appointments import services
 from bookings.appointments.access import get_appointment_for
+from bookings.diary.words import course_words_for_patient
 from bookings.models import Appointment, BookingRules
 from bookings.web.patient.forms import CancelForm
 from bookings.web.public.flow import Choice
@@ -43,12 +44,13 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
             else None
         )
     past = [a for a in reversed(appointments) if a not in upcoming]
-    courses = patient.courses.select_related("treatment", "area").order_by("-created_at")
+    courses = patient.courses.select_related("treatment", "area", "intake").order_by("-created_at")
     progress = []
     for course in courses:
         sessions = [a for a in appointments if a.course_id == course.pk]
         done = sum(a.status == Appointment.Status.COMPLETED for a in sessions)
-        progress.append({"course": course, "done": done, "booked": sum(a.is_active for a in sessions)})
+        words = course_words_for_patient(course)
+        progress.append({"course": course, "done": done, "booked": sum(a.is_active for a in sessions), **words})
     return render(
         request,
         "bookings/my_appointments.html",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bookings.web.practitioner import hours, views
+from bookings.web.practitioner import clearance, hours, views
 
 urlpatterns = [
     path("practitioner/day/", views.practitioner_day, name="practitioner-day"),
@@ -11,6 +11,12 @@ urlpatterns = [
         "practitioner/appointments/<int:pk>/session-record/edit/",
         views.session_record_edit,
         name="session-record-edit",
+    ),
+    path("practitioner/appointments/<int:pk>/proceed/", clearance.appointment_proceed, name="practitioner-proceed"),
+    path(
+        "practitioner/appointments/<int:pk>/health-confirmed/",
+        clearance.appointment_health_confirmed,
+        name="practitioner-health-confirmed",
     ),
     path("staff/hours/", hours.hours_home, name="hours-home"),
     path("staff/hours/<int:pk>/", hours.hours_practitioner, name="hours-practitioner"),

@@ -51,7 +51,7 @@ def practitioner_day(request: HttpRequest) -> HttpResponse:
     practitioner = _whose_day(request, query)
     today = timezone.localdate()
     day = parse_day(request, today)
-    entries = practitioner_day_entries(practitioner=practitioner, day=day) if practitioner else []
+    entries = practitioner_day_entries(practitioner=practitioner, day=day, user=request.user) if practitioner else []
     practitioners = (
         list(Practitioner.objects.filter(is_active=True).order_by("display_name").values_list("pk", "display_name"))
         if is_manager

@@ -13,14 +13,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from bookings.appointments import services
 from bookings.appointments.access import get_appointment_for
 from bookings.appointments.errors import InvalidTransition, SlotUnavailable, TooLateToChange
-from bookings.diary.loading import availability_search, visit_length
-from bookings.models import Appointment, BookingRules
+from bookings.diary.closures import calendar_closed_days
+from bookings.diary.loading import availability_search, slot_still_free, visit_length
+from bookings.diary.words import course_words_for_patient
+from bookings.models import Appointment, BookingRules, Course
 from bookings.web.public.flow import Choice, choice_from_query, hold_clear, hold_load, hold_store
 from bookings.web.public.forms import AreaStepForm, LocationStepForm, PractitionerStepForm, ReviewForm
 from clinic.accounts.forms import PatientDetailsForm, RegistrationForm, SignInForm
@@ -32,15 +35,15 @@ from clinic.roles import Role, is_staff_member, roles_of
 from treatments.models import Treatment
 
 CONFIRMED_KEY = "booking-confirmed"  # confirm key -> appointment id, for a resubmitted confirm
+MOVED_KEY = "booking-moved"  # which appointment was just moved, and from when (for its confirmation page)
 STEPS = ["Area", "Location", "Practitioner", "Day", "Time", "Your details", "Review"]
 
 
 def book_start(request: HttpRequest, slug: str) -> HttpResponse:
     treatment = get_object_or_404(Treatment.objects.active(), slug=slug)
     choice = choice_from_query(treatment, request.GET)
-    if choice.move and _movable(request, choice.move) is None:
-        raise Http404
-    context: dict[str, Any] = {"treatment": treatment, "choice": choice, "steps": STEPS}
+    moving = _moving(request, choice)
+    context: dict[str, Any] = {"treatment": choice.treatment, "choice": choice, "steps": STEPS, "moving": moving}
     if choice.area is None:
         rules = BookingRules.current()
         form = AreaStepForm(areas=list(treatment.areas.all()), numbing_minutes=rules.numbing_cream_minutes)
@@ -92,9 +95,16 @@ def _month(choice: Choice, month: str | None) -> dict[str, Any]:
     first = min(max(first, today.replace(day=1)), last_bookable.replace(day=1))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     open_days = {s.start.astimezone(zone).date() for s in _slots(choice, max(first, today), min(last, last_bookable))}
+    closed = calendar_closed_days(choice.location, choice.treatment, first, last)
     weeks = [
         [
-            {"day": day, "in_month": day.month == first.month, "open": day in open_days, "past": day < today}
+            {
+                "day": day,
+                "in_month": day.month == first.month,
+                "open": day in open_days,
+                "past": day < today,
+                "closed": closed.get(day),  # None: open, but perhaps full
+            }
             for day in week
         ]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
@@ -119,10 +129,23 @@ def book_hold(request: HttpRequest, slug: str) -> HttpResponse:
     if not (choice.area and choice.location and choice.practitioner_chosen) or start is None:
         messages.error(request, "That time could not be read. Please choose a time again.")
         return redirect(choice.url())
-    if choice.move and _movable(request, choice.move) is None:
-        raise Http404
+    moving = _moving(request, choice)
+    if not slot_still_free(
+        treatment=choice.treatment,
+        area=choice.area,
+        location=choice.location,
+        start=start,
+        now=timezone.now(),
+        practitioner_id=choice.practitioner.pk if choice.practitioner else None,
+        numbing_cream=choice.numbing_cream,
+        exclude_appointment_id=moving.pk if moving else None,
+    ):
+        # Checked before the details step: nobody registers for a time that has gone.
+        messages.warning(request, "Sorry, that time has just been taken. Here are the free times now.")
+        return redirect(choice.url(date=start.astimezone(choice.location.zone).date().isoformat()))
     hold_store(request.session, choice=choice, start=start)
-    return redirect("book-details")
+    # A move keeps the patient's details as they are: straight on to the new time's review.
+    return redirect("book-review" if moving else "book-details")
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,6 +156,8 @@ def book_details(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Choose a treatment and a time first.")
         return redirect("treatment-list")
     user = request.user
+    if held.move:
+        return redirect("book-review")  # moving changes the time, never the patient's details
     if user.is_authenticated and is_staff_member(user):
         return render(request, "bookings/book_staff.html", {"held": held})
     if not user.is_authenticated:
@@ -195,23 +220,13 @@ def book_review(request: HttpRequest) -> HttpResponse:
     patient = Patient.objects.filter(user=request.user).first()
     if patient is None:
         return redirect("book-details")
+    moving = _movable(request, held.move) if held.move else None
     form = ReviewForm(request.POST if request.method == "POST" else None)
     alternatives: list = []
     if request.method == "POST" and form.is_valid():
-        try:
-            appointment = _confirm(request, held, patient)
-        except SlotUnavailable as exc:
-            alternatives = exc.alternatives
-            messages.warning(request, "Sorry, that time has just been taken. Here are the nearest free times.")
-        except (TooLateToChange, InvalidTransition) as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            hold_clear(request.session)
-            request.session[CONFIRMED_KEY] = {**confirmed, held.key: appointment.pk}
-            return redirect("book-confirmed", pk=appointment.pk)
+        done, alternatives = _review_confirm(request, held, patient, moving, confirmed)
+        if done is not None:
+            return done
     rules = BookingRules.current()
     context = {
         "held": held,
@@ -222,10 +237,33 @@ def book_review(request: HttpRequest) -> HttpResponse:
         ),
         "rules": rules,
         "alternatives": alternatives,
+        "moving": moving,
         "step_number": 7,
         "confirm_key": held.key,
     }
     return render(request, "bookings/book_review.html", context)
+
+
+def _review_confirm(request: HttpRequest, held, patient: Patient, moving, confirmed: dict) -> tuple:
+    """The confirm: the confirmation page when it booked, else the refusal's words (and the
+    nearest free times when the slot was taken)."""
+    try:
+        appointment = _confirm(request, held, patient)
+    except SlotUnavailable as exc:
+        messages.warning(request, "Sorry, that time has just been taken. Here are the nearest free times.")
+        return None, exc.alternatives
+    except (TooLateToChange, InvalidTransition) as exc:
+        messages.error(request, exc.message)
+        return None, []
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None, []
+    hold_clear(request.session)
+    request.session[CONFIRMED_KEY] = {**confirmed, held.key: appointment.pk}
+    if held.move and moving is not None:
+        request.session[MOVED_KEY] = {"pk": appointment.pk, "from": moving.start.isoformat()}
+    return redirect("book-confirmed", pk=appointment.pk), []
 
 
 def _confirm(request: HttpRequest, held, patient: Patient) -> Appointment:
@@ -269,7 +307,30 @@ def book_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404
     appointment = get_appointment_for(request.user, pk)
-    return render(request, "bookings/book_confirmed.html", {"appointment": appointment})
+    moved = request.session.get(MOVED_KEY) or {}
+    moved_from = parse_datetime(moved["from"]) if moved.get("pk") == appointment.pk else None
+    course = Course.objects.select_related("intake").filter(pk=appointment.course_id).first()
+    context = {
+        "appointment": appointment,
+        "moved_from": moved_from,
+        # The questionnaire block only while there is something for the patient to do.
+        "questionnaire": course_words_for_patient(course)["questionnaire_words"] if course else "",
+        "questionnaire_to_do": course is not None and (course.intake is None or course.intake.status == "draft"),
+    }
+    return render(request, "bookings/book_confirmed.html", context)
+
+
+def _moving(request: HttpRequest, choice: Choice) -> Appointment | None:
+    """The appointment a move is about (404 if it is not the patient's to move). A move changes the
+    time (and practitioner), never the treatment, area or location: those are the appointment's."""
+    if not choice.move:
+        return None
+    appointment = _movable(request, choice.move)
+    if appointment is None:
+        raise Http404
+    choice.treatment, choice.area, choice.location = appointment.treatment, appointment.area, appointment.location
+    choice.numbing_cream = appointment.numbing_cream
+    return appointment
 
 
 def _movable(request: HttpRequest, pk: int) -> Appointment | None:

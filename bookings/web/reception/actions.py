@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from bookings.appointments.services import (
     appointment_reschedule,
     appointment_set_status,
 )
+from bookings.diary.clearance import clearance_view
 from bookings.diary.loading import diary_load, staff_rules
 from bookings.diary.selectors import latest_intake_statuses
 from bookings.diary.words import intake_words
@@ -94,7 +96,7 @@ def _intake_words(appointment: Appointment) -> str:
     return intake_words(latest_intake_statuses([appointment]), appointment)
 
 
-def _panel_context(appointment: Appointment, **extra) -> dict:
+def _panel_context(appointment: Appointment, user: Any, **extra) -> dict:
     zone = appointment.location.zone
     allowed = TRANSITIONS[appointment.status]
     return {
@@ -104,6 +106,7 @@ def _panel_context(appointment: Appointment, **extra) -> dict:
         "start_local": appointment.start.astimezone(zone),
         "end_local": appointment.end.astimezone(zone),
         "intake": _intake_words(appointment),
+        "cv": clearance_view(appointment, user),
         "cancel_form": extra.pop("cancel_form", None) or CancelForm(),
         # Only the changes the appointment's status allows (the service refuses the others anyway).
         "allowed": [(s, label) for s, label in StatusForm.base_fields["status"].choices if s in allowed],
@@ -115,7 +118,7 @@ def _panel_context(appointment: Appointment, **extra) -> dict:
 @role_required(*STAFF)
 def appointment_panel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
-    return panel_response(request, "bookings/diary/_appointment.html", _panel_context(appointment))
+    return panel_response(request, "bookings/diary/_appointment.html", _panel_context(appointment, request.user))
 
 
 @role_required(*STAFF)
@@ -145,7 +148,7 @@ def appointment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     place, day = appointment.location, local_day(appointment)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        context = _panel_context(appointment, cancel_form=form)
+        context = _panel_context(appointment, request.user, cancel_form=form)
         return panel_response(request, "bookings/diary/_appointment.html", context, status=400 if request.htmx else 200)
     try:
         appointment_cancel(appointment=appointment, by=request.user, reason=form.cleaned_data["reason"])

@@ -22,6 +22,7 @@ from bookings.web.reception.forms import (
     DiaryBookingForm,
     PatientSearchForm,
     apply_slot_pick,
+    initial_for_areas,
     initial_from_query,
     masked_contact,
 )
@@ -29,6 +30,8 @@ from clinic.access import locations_for_staff
 from clinic.errors import Conflict
 from clinic.formatting import friendly_when
 from clinic.models import Location, Patient, Practitioner
+from clinic.params import Query
+from clinic.phones import region_of
 from clinic.roles import role_required
 from treatments.models import Treatment
 
@@ -86,6 +89,8 @@ def diary_book(request: HttpRequest, location: str) -> HttpResponse:
         form = DiaryBookingForm(location=place, initial=_initial(request, place))
         return panel_response(request, TEMPLATE, _context(place, form))
     data = request.POST.copy()
+    if data.get("action") == "areas":
+        return _areas_refreshed(request, place)
     if data.get("slot"):
         apply_slot_pick(data, place.zone)
     form = DiaryBookingForm(data, location=place)
@@ -106,6 +111,21 @@ def diary_book(request: HttpRequest, location: str) -> HttpResponse:
         form.add_service_errors(exc)
         return _refused(request, place, form, status=409 if isinstance(exc, Conflict) else 400)
     return grid_response(request, place=place, day=_local_day(appointment), notice=_booked(appointment))
+
+
+def _areas_refreshed(request: HttpRequest, place: Location) -> HttpResponse:
+    """The treatment changed: the form again, as typed, with that treatment's areas. htmx swaps in
+    the area field alone (no panel retarget); without JavaScript it is the whole form."""
+    form = DiaryBookingForm(location=place, initial=initial_for_areas(request.POST, place))
+    context = _context(place, form, found=_found(_chosen(request.POST)))
+    if request.htmx:
+        return render(request, TEMPLATE, {**context, "in_day_view": True, "view": request.POST.get("view", "")})
+    return panel_response(request, TEMPLATE, context)
+
+
+def _chosen(data) -> list[Patient]:
+    pk = Query(data).id("patient")  # "new", or a garbled id, chooses no one
+    return list(Patient.objects.filter(pk=pk)) if pk else []
 
 
 def _local_day(appointment: Appointment) -> date:
@@ -149,7 +169,7 @@ def _alternatives(place: Location, exc: SlotUnavailable) -> list[dict]:
 @require_POST
 def diary_patient_search(request: HttpRequest, location: str) -> HttpResponse:
     place = _place(request, location)
-    search = PatientSearchForm(request.POST)
+    search = PatientSearchForm(request.POST, region=region_of(place))
     found = _found(search.results()) if search.is_valid() else []
     context = {
         "location": place,

@@ -40,7 +40,7 @@ def day_url(place: Location, day: date, view: str = "") -> str:
 def day_context(*, place: Location, day: date, by_room: bool, today: date | None = None) -> dict:
     """Everything the grid needs (the page and the `_grid.html` partial the actions re-render)."""
     data = day_load(place=place, day=day, by_room=by_room)
-    grid = day_grid(data)
+    grid = day_grid(data, now=timezone.now())
     return {
         "location": place,
         "day": day,

@@ -47,7 +47,8 @@ def day_list_print(request: HttpRequest, location: str) -> HttpResponse:
             "location": place,
             "day": day,
             "headers": HEADERS,
-            "rows": [astuple(row) for row in day_list_rows(location=place, day=day)],
+            # Each value with its header: on a phone each row stacks into "header: value" lines.
+            "rows": [list(zip(HEADERS, astuple(row), strict=True)) for row in day_list_rows(location=place, day=day)],
             "printed_at": f"{timezone.now().astimezone(place.zone):%d %b %Y %H:%M}",
         },
     )

@@ -9,14 +9,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import QuerySet
+from django.urls import reverse
 
 from bookings.appointments.reception import NewPatient
 from bookings.models import Appointment
 from clinic.forms import BoundedDateField, DateInput, EmailField, ServiceErrorsMixin, local_start
 from clinic.models import Location, Patient, Practitioner, Room
 from clinic.params import EMAIL_MAX_LENGTH, BadValue, Query, to_id, to_instant
+from clinic.patients import patient_search, phone_digits
+from clinic.phones import PhoneFormField, region_of
 from treatments.models import Area, Treatment
 
 SEARCH_LIMIT = 20
@@ -29,12 +31,6 @@ class TimeInput(forms.TimeInput):
         super().__init__({"step": 300, **(attrs or {})}, format=format or "%H:%M")
 
 
-def _digits(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    # A UK number typed internationally (+44 7700 ...) is stored nationally (07700 ...).
-    return "0" + digits[2:] if value.strip().startswith("+44") else digits
-
-
 class PatientSearchForm(forms.Form):
     """Find an existing patient. Always POSTed: names, emails and phones never go in a URL."""
 
@@ -43,9 +39,13 @@ class PatientSearchForm(forms.Form):
     find_email = forms.CharField(label="Find by email", required=False, max_length=EMAIL_MAX_LENGTH)
     find_phone = forms.CharField(label="Find by phone", required=False, max_length=40)
 
+    def __init__(self, *args, region: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.region = region  # the location's country: how a number typed without +44 is read
+
     def clean(self):
         data = super().clean()
-        name, phone = data.get("find_name", "").strip(), _digits(data.get("find_phone", ""))
+        name, phone = data.get("find_name", "").strip(), phone_digits(data.get("find_phone", ""))
         if not (name or data.get("find_date_of_birth") or data.get("find_email", "").strip() or phone):
             raise forms.ValidationError("Enter a name, a date of birth, an email address or a phone number.")
         if name and len(name) < 2:
@@ -54,20 +54,19 @@ class PatientSearchForm(forms.Form):
             self.add_error("find_phone", "Enter at least four digits of the phone number.")
         return data
 
-    def results(self) -> list[Patient]:
+    def filter(self, patients: QuerySet[Patient]) -> QuerySet[Patient]:
         data = self.cleaned_data
-        patients: QuerySet[Patient] = Patient.objects.all()
-        for word in data["find_name"].split():
-            patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        if data.get("find_date_of_birth"):
-            patients = patients.filter(date_of_birth=data["find_date_of_birth"])
-        if email := data["find_email"].strip():
-            patients = patients.filter(email__icontains=email)
-        if phone := _digits(data["find_phone"]):
-            stripped = Replace(
-                Replace(Replace("phone", Value(" "), Value("")), Value("-"), Value("")), Value("+44"), Value("0")
-            )
-            patients = patients.annotate(phone_digits=stripped).filter(phone_digits__contains=phone)
+        return patient_search(
+            patients,
+            name=data["find_name"],
+            date_of_birth=data.get("find_date_of_birth"),
+            email=data["find_email"],
+            phone=data["find_phone"],
+            region=self.region,
+        )
+
+    def results(self) -> list[Patient]:
+        patients = self.filter(Patient.objects.all())
         return list(
             patients.order_by("last_name", "first_name", "id").only(
                 "first_name", "last_name", "date_of_birth", "email", "phone"
@@ -78,7 +77,7 @@ class PatientSearchForm(forms.Form):
 def masked_contact(patient: Patient) -> str:
     """Enough to tell two patients apart on the phone, not enough to copy a contact detail."""
     parts = []
-    digits = re.sub(r"\D", "", patient.phone)
+    digits = re.sub(r"\D", "", str(patient.phone or patient.phone_unchecked))
     if digits:
         parts.append(f"phone ending {digits[-3:]}")
     if "@" in patient.email:
@@ -116,13 +115,15 @@ class DiaryBookingForm(_LocalStartMixin, ServiceErrorsMixin, forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DateInput())
-    phone = forms.CharField(label="Phone", max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
+    phone = PhoneFormField(label="Phone", required=False)
     email = EmailField(label="Email", required=False)
     confirm_new = forms.BooleanField(
         label="This is a different person from the patient(s) with the same name and date of birth", required=False
     )
     treatment = forms.ModelChoiceField(Treatment.objects.none(), label="Treatment")
-    area = forms.ModelChoiceField(Area.objects.none(), label="Area")
+    area = forms.ModelChoiceField(
+        Area.objects.none(), label="Area", error_messages={"invalid_choice": "Choose an area of the chosen treatment."}
+    )
     practitioner = forms.ModelChoiceField(
         Practitioner.objects.none(), label="Practitioner", required=False, empty_label="First available"
     )
@@ -137,9 +138,26 @@ class DiaryBookingForm(_LocalStartMixin, ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, location: Location, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.location = location
+        self.fields["phone"].region = region_of(location)  # a number typed here is read as this country's
         self.fields["treatment"].queryset = Treatment.objects.active()
-        self.fields["area"].queryset = Area.objects.filter(treatment__is_active=True).select_related("treatment")
-        self.fields["area"].label_from_instance = lambda a: f"{a.treatment.name}: {a.name} ({a.minutes} minutes)"
+        # Only the chosen treatment's areas (chosen in the data posted, or ahead of time): not the
+        # twenty areas of every treatment. Changing the treatment refreshes them (action "areas").
+        chosen = (self.data.get("treatment") if self.is_bound else None) or self.initial.get("treatment")
+        chosen = Query({"treatment": str(chosen or "")}).id("treatment")
+        areas = Area.objects.filter(treatment__is_active=True).select_related("treatment")
+        self.fields["area"].queryset = areas.filter(treatment_id=chosen) if chosen else areas
+        self.fields["area"].label_from_instance = lambda a: f"{a.name} ({a.minutes} minutes)"
+        # With htmx, choosing a treatment swaps in its areas at once (the button does it without).
+        self.fields["treatment"].widget.attrs.update(
+            {
+                "hx-post": reverse("diary-book", args=[location.slug]),
+                "hx-trigger": "change",
+                "hx-vals": '{"action": "areas"}',
+                "hx-target": "#area-field",
+                "hx-select": "#area-field",
+                "hx-swap": "outerHTML",
+            }
+        )
         self.fields["practitioner"].queryset = Practitioner.objects.filter(locations=location, is_active=True)
         self.fields["room"].queryset = Room.objects.filter(location=location, is_active=True)
 
@@ -162,7 +180,7 @@ class DiaryBookingForm(_LocalStartMixin, ServiceErrorsMixin, forms.Form):
             for name in ("first_name", "last_name", "date_of_birth"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, f"Enter the new patient’s {self.fields[name].label.lower()}.")
-            if not (data.get("phone", "").strip() or data.get("email")) and "email" not in self.errors:
+            if not (data.get("phone") or data.get("email")) and not {"email", "phone"} & set(self.errors):
                 self.add_error("phone", "Give a phone number or an email address.")
         treatment, area = data.get("treatment"), data.get("area")
         if treatment and area and area.treatment_id != treatment.pk:
@@ -193,7 +211,7 @@ class DiaryBookingForm(_LocalStartMixin, ServiceErrorsMixin, forms.Form):
         if patient == "new":
             patient = NewPatient(
                 **{name: data[name] for name in ("first_name", "last_name", "date_of_birth")},
-                phone=data["phone"].strip(),
+                phone=data["phone"],
                 email=data["email"].strip(),
             )
         return {
@@ -259,6 +277,28 @@ def apply_slot_pick(data, zone: ZoneInfo) -> None:
     with contextlib.suppress(BadValue):
         data["practitioner"] = str(to_id(practitioner, "practitioner"))
     data.pop("override", None)
+
+
+_ID_FIELDS = ("patient", "practitioner", "room", "treatment", "area")
+
+
+def initial_for_areas(data, location: Location) -> dict:
+    """The form as posted, for showing the areas of a newly chosen treatment (nothing is booked):
+    an area of another treatment gives way to the treatment's first. Ids are read the way a
+    query's are (a garbled one is left out), since nothing here is validated by the form."""
+    read = Query(data)
+    initial = {
+        name: value for name, value in data.items() if name in DiaryBookingForm.base_fields and name not in _ID_FIELDS
+    }
+    initial.update({name: read.id(name) for name in _ID_FIELDS if read.id(name) is not None})
+    if read.raw("patient") == "new":
+        initial["patient"] = "new"
+    treatment_id = initial.get("treatment")
+    treatment = Treatment.objects.active().filter(pk=treatment_id).first() if treatment_id else None
+    if treatment is not None and not treatment.areas.filter(pk=initial.get("area") or 0).exists():
+        first = treatment.areas.order_by("position", "name").first()
+        initial["area"] = first.pk if first else None
+    return initial
 
 
 def initial_from_query(query, location: Location) -> dict:

@@ -16,6 +16,7 @@ from bookings.appointments.records import session_record_viewed
 from bookings.models import SessionRecord
 from clinic.access import locations_for_staff
 from clinic.accounts.invites import invite_days, may_claim
+from clinic.privacy import patient_erased_at
 from clinic.roles import Role, has_role, role_required
 
 
@@ -56,7 +57,9 @@ def patient_record(request: HttpRequest, pk: int) -> HttpResponse:
             "clinical": clinical,
             "records": records,
             "is_manager": has_role(request.user, Role.MANAGER),
+            "erased_at": patient_erased_at(patient),
             "can_invite": may_claim(patient) and has_role(request.user, Role.RECEPTION, Role.MANAGER),
+            "can_edit_contact": has_role(request.user, Role.RECEPTION, Role.MANAGER),
             "invite_days": invite_days(),
         },
     )

@@ -3,7 +3,19 @@ maintenance recalls and the patient record."""
 
 from django.urls import path
 
-from bookings.web.reception import actions, booking, day, day_list, invite, patients, recalls, week, worklist
+from bookings.web.reception import (
+    actions,
+    booking,
+    clearance,
+    day,
+    day_list,
+    directory,
+    invite,
+    patients,
+    recalls,
+    week,
+    worklist,
+)
 
 urlpatterns = [
     path("staff/diary/<slug:location>/", day.diary_day, name="diary-day"),
@@ -16,9 +28,16 @@ urlpatterns = [
     path("staff/diary/appointments/<int:pk>/move/", actions.appointment_move, name="diary-appointment-move"),
     path("staff/diary/appointments/<int:pk>/cancel/", actions.appointment_cancel_view, name="diary-appointment-cancel"),
     path("staff/diary/appointments/<int:pk>/status/", actions.appointment_status, name="diary-appointment-status"),
+    path(
+        "staff/diary/appointments/<int:pk>/questionnaire/",
+        clearance.appointment_questionnaire,
+        name="diary-appointment-questionnaire",
+    ),
     path("staff/worklist/", worklist.worklist, name="worklist"),
     path("staff/recalls/", recalls.recall_list, name="recall-list"),
     path("staff/recalls/<int:pk>/contacted/", recalls.recall_contacted, name="recall-contacted"),
+    path("staff/patients/", directory.patient_directory, name="patient-directory"),
     path("staff/patients/<int:pk>/", patients.patient_record, name="patient-record"),
+    path("staff/patients/<int:pk>/contact/", directory.patient_contact, name="patient-contact"),
     path("staff/patients/<int:pk>/invite/", invite.patient_invite, name="patient-invite"),
 ]

@@ -7,7 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from bookings.appointments.selectors import worklist_courses, worklist_missing_intakes, worklist_no_shows
+from bookings.appointments.selectors import (
+    worklist_courses,
+    worklist_missing_intakes,
+    worklist_no_shows,
+    worklist_unchecked_phones,
+)
 from clinic.access import locations_for_staff
 from clinic.roles import Role, role_required
 
@@ -25,5 +30,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "missing_intakes": worklist_missing_intakes(ids, now),
             "courses": worklist_courses(ids),
             "no_shows": worklist_no_shows(locations, now),
+            "unchecked_phones": list(worklist_unchecked_phones(ids)),
         },
     )

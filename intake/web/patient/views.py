@@ -23,7 +23,14 @@ from clinic.roles import Role, role_required
 from intake.consent import intake_consent_give, photo_consent_set
 from intake.domain import screening
 from intake.models import Intake, PhotoConsent
-from intake.selectors import consent_signature, consent_text_for, intake_questions, photo_purposes_live
+from intake.selectors import (
+    consent_signature,
+    consent_text_for,
+    consent_wording_for,
+    intake_questions,
+    photo_purposes_live,
+    questionnaire_words,
+)
 from intake.services import IntakeConflict, health_change_record, intake_save_answers, intake_submit
 from intake.web.patient.forms import (
     HSV_CHOICES,
@@ -52,14 +59,6 @@ DONE_MESSAGES = {
     Status.DECLINED: KIND_MESSAGE,
 }
 DONE_MESSAGES[Status.SUBMITTED] = DONE_MESSAGES[Status.NEEDS_REVIEW]
-STATUS_WORDS = {
-    Status.DRAFT: "Not finished",
-    Status.SUBMITTED: "With our practitioner",
-    Status.NEEDS_REVIEW: "With our practitioner",
-    Status.CLEARED: "All clear",
-    Status.NOT_SUITABLE: KIND_MESSAGE,
-    Status.DECLINED: KIND_MESSAGE,
-}
 ALREADY_SENT = "You have already sent this questionnaire to the clinic, so it can no longer be changed."
 
 
@@ -99,7 +98,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     intakes = patient_of(request.user).intakes.select_related("treatment", "area").order_by("-created_at")
     rows = []
     for intake in intakes:
-        row: dict[str, Any] = {"intake": intake, "status": STATUS_WORDS.get(intake.status, "")}
+        row: dict[str, Any] = {"intake": intake, "status": questionnaire_words(intake)}
         if intake.status == Status.DRAFT:
             row["step"] = _first_open_step(intake, intake_questions(intake))
             row["started"] = bool(intake.answers)
@@ -211,7 +210,8 @@ def _step_consent(request: HttpRequest, intake: Intake, questions: list[screenin
         else:
             return _onwards(request, intake, 4)
     text = consent_text_for(intake)
-    return _render_step(request, intake, 4, form=form, text=text, signature=signature)
+    wording = consent_wording_for(intake, text) if text else ""
+    return _render_step(request, intake, 4, form=form, text=text, wording=wording, signature=signature)
 
 
 def _step_check(request: HttpRequest, intake: Intake, questions: list[screening.Item]) -> HttpResponse:
