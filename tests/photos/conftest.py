@@ -18,15 +18,15 @@ from tests.photos.images import phone_jpeg
 CLINICAL = PhotoConsent.Purpose.CLINICAL_RECORD
 
 
+def photo_storage_in(tmp_path) -> dict:
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "photos")}}
+
+
 @pytest.fixture(autouse=True)
 def photo_files(settings, tmp_path):
     """The photos' storage in a folder of this test's own, so its files can be counted."""
-    folder = tmp_path / "photos"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(folder)}},
-    }
-    return folder
+    settings.STORAGES = {**settings.STORAGES, "photos": photo_storage_in(tmp_path)}
+    return tmp_path / "photos"
 
 
 def stored_files(folder) -> list:

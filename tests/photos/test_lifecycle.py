@@ -44,9 +44,11 @@ def test_the_thumbnail_task_is_safe_to_run_twice(session, photo_files):
 def test_the_upload_queues_its_thumbnail_with_the_photos_id_only(session, django_capture_on_commit_callbacks):
     from unittest import mock
 
-    with mock.patch("photos.tasks.make_thumbnail.apply_async") as queued:
-        with django_capture_on_commit_callbacks(execute=True):
-            photo = add_photo(session)
+    with (
+        mock.patch("photos.tasks.make_thumbnail.apply_async") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        photo = add_photo(session)
     queued.assert_called_once_with(args=(photo.pk,), retry=False)
 
 
@@ -71,9 +73,11 @@ def test_withdrawn_photos_are_deleted_after_the_retention_rule(
     with time_machine.travel(frozen_now + timedelta(days=30), tick=False):
         assert purge_withdrawn_photos() == 0  # 29 days after: hidden, not yet deleted
     assert Photo.objects.count() == 2 and len(stored_files(photo_files)) == 3
-    with time_machine.travel(frozen_now + timedelta(days=31, minutes=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert purge_withdrawn_photos() == 2
+    with (
+        time_machine.travel(frozen_now + timedelta(days=31, minutes=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert purge_withdrawn_photos() == 2
     assert Photo.objects.count() == 0 and stored_files(photo_files) == []
     event = AuditEvent.objects.get(action="photo.delete")
     assert (event.patient, event.details) == (session.patient, {"count": 2, "why": "withdrawn"})
