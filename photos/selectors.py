@@ -1,7 +1,7 @@
 """What the photo pages show: a session's photos, and a course's album (timeline and comparison).
 
-A course's album is three queries whatever the number of sessions or photos: the course's
-sessions, their photos (with areas), and nothing else; dates are the session's local day at its
+A course's album is two queries whatever the number of sessions or photos: the course's
+sessions and their photos (with areas); dates are the session's local day at its
 location.
 """
 

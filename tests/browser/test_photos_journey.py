@@ -83,7 +83,7 @@ def test_a_practitioner_uploads_from_the_session_record_and_compares(
     page.get_by_role("link", name="Photos", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Photos: Priya Photo")).to_be_visible()
     audit.check("session photos")
-    photo_input = page.get_by_label("Photo", exact=True)
+    photo_input = page.get_by_role("button", name="Photo*")  # a file input is a button to assistive technology
     assert photo_input.get_attribute("accept") == "image/*" and photo_input.get_attribute("capture") is not None
     photo_input.set_input_files(
         {"name": "IMG_0042.JPG", "mimeType": "image/jpeg", "buffer": phone_jpeg((400, 300), "teal")}
