@@ -218,9 +218,7 @@ STORAGES = {
     # Before-and-after photos (photos/): Fernet-encrypted bytes under random names.
     "photos": photo_storage(VAR_DIR),
 }
-# Uploads are checked from their declared size before they are read (photos/domain/images.py);
-# the long edge is scaled down to PHOTO_MAX_EDGE and anything over PHOTO_MAX_PIXELS is refused
-# from its header (an "image bomb" decompresses a few kilobytes into gigabytes).
+# Photo uploads: size cap, pixel cap read from the header (image bombs), long edge kept.
 PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 15)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000)
 PHOTO_MAX_EDGE = env_int("PHOTO_MAX_EDGE", 4096)
