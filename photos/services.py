@@ -57,7 +57,7 @@ def photo_consent_live(patient: Patient) -> bool:
     ).exists()
 
 
-def photo_upload_refusal(*, appointment: Appointment, by: Any, now: datetime) -> Conflict | None:
+def photo_upload_refusal(*, appointment: Appointment, now: datetime) -> Conflict | None:
     """Why no photo may be added to this session now (None: it may). The page asks before it
     offers the camera; the service asks again when the photo arrives."""
     if appointment.status not in PHOTO_STATUSES:
@@ -79,7 +79,7 @@ def photo_upload(*, appointment: Appointment, area: Area, view: str, upload: Any
     of this session; the thumbnail follows in the background. `upload` is a Django UploadedFile."""
     if not may_edit_session_record(by, appointment):
         raise PermissionDenied("Only the appointment's practitioner or a clinic manager takes its photos.")
-    refusal = photo_upload_refusal(appointment=appointment, by=by, now=now)
+    refusal = photo_upload_refusal(appointment=appointment, now=now)
     if refusal is not None:
         raise refusal
     if area.treatment_id != appointment.treatment_id:

@@ -12,11 +12,23 @@ import io
 import warnings
 from dataclasses import dataclass
 
-import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-# iPhones save HEIC unless "Most compatible" is chosen in the camera settings; read it like any other.
-pillow_heif.register_heif_opener()
+# iPhones save HEIC unless "Most compatible" is chosen in the camera settings: read it like any
+# other photo with pillow-heif (pinned; its wheels bundle libheif). Where it cannot be installed
+# the upload still says what to do rather than "not an image".
+try:
+    import pillow_heif
+except ImportError:  # pragma: no cover - the pinned wheel installs on the platforms we run on
+    pillow_heif = None
+HEIF_READABLE = pillow_heif is not None
+if pillow_heif is not None:
+    pillow_heif.register_heif_opener()
+HEIC_UNSUPPORTED = (
+    "iPhone HEIC photos are not supported here: choose 'Most compatible' in the camera settings "
+    "(Settings > Camera > Formats) and take the photo again."
+)
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
 
 # What phones and cameras produce (MPO: a JPEG with a second frame, as some Android phones write).
 ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "HEIF"})
@@ -86,6 +98,8 @@ def thumbnail(jpeg: bytes, edge: int = THUMBNAIL_EDGE) -> bytes:
 
 
 def _open_checked(data: bytes, limits: Limits) -> tuple[Image.Image, str]:
+    if not HEIF_READABLE and data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        raise PhotoRejected(HEIC_UNSUPPORTED)
     try:
         with warnings.catch_warnings():
             # Our own pixel cap decides (below); Pillow's bomb warning must not leak into logs.

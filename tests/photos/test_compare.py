@@ -118,3 +118,15 @@ def test_a_course_with_no_photos_says_so(client, clinic, session):
     course, _ = make_course(clinic, 2)
     client.force_login(clinic.practitioner.user)
     assert "no photos of this course yet" in compare(client, course).content.decode()
+
+
+def test_the_session_record_the_day_and_the_patient_record_lead_to_the_photos(client, clinic, session):
+    course, visits = make_course(clinic, 2)
+    client.force_login(clinic.practitioner.user)
+    record = client.get(f"/practitioner/appointments/{visits[1].pk}/session-record/").content.decode()
+    assert f"/practitioner/appointments/{visits[1].pk}/photos/" in record
+    assert f"/practitioner/courses/{course.pk}/photos/" in record
+    day = client.get(f"/practitioner/day/?date={visits[1].start.date().isoformat()}").content.decode()
+    assert f"/practitioner/appointments/{visits[1].pk}/photos/" in day
+    patient = client.get(f"/staff/patients/{clinic.patient.pk}/").content.decode()
+    assert f"/practitioner/courses/{course.pk}/photos/" in patient

@@ -132,6 +132,17 @@ def test_it_converts_an_iphone_heic_to_jpeg(client, session):
     assert (image.format, image.size) == ("JPEG", (64, 48))
 
 
+def test_without_pillow_heif_a_heic_says_how_to_take_a_compatible_photo(client, session, monkeypatch):
+    from photos.domain import images
+
+    monkeypatch.setattr(images, "HEIF_READABLE", False)
+    client.force_login(session.practitioner.user)
+    response = post_photo(client, session, iphone_heic(), name="IMG_0003.HEIC")
+    assert response.status_code == 200
+    assert "iPhone HEIC photos are not supported here: choose &#x27;Most compatible&#x27;" in response.content.decode()
+    assert Photo.objects.count() == 0
+
+
 def test_it_scales_a_large_photo_down_to_the_long_edge_cap(client, session, settings):
     settings.PHOTO_MAX_EDGE = 50
     client.force_login(session.practitioner.user)

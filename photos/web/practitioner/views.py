@@ -23,7 +23,7 @@ from photos.web.practitioner.forms import PhotoUploadForm
 @require_http_methods(["GET", "POST"])
 def session_photos_page(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_appointment_for_clinician(request.user, pk)
-    refusal = photo_upload_refusal(appointment=appointment, by=request.user, now=timezone.now())
+    refusal = photo_upload_refusal(appointment=appointment, now=timezone.now())
     may_take = refusal is None and may_edit_session_record(request.user, appointment)
     form = PhotoUploadForm(request.POST or None, request.FILES or None, appointment=appointment) if may_take else None
     status = 200
