@@ -175,6 +175,14 @@ def photos_delete(*, photos: models.QuerySet[Photo], by: Any, reason: str) -> in
     return len(rows)
 
 
+def photo_remove(*, photo: Photo, by: Any) -> None:
+    """A photo taken by mistake (the wrong view, the wrong patient's arm) is deleted, file and row,
+    by the session's practitioner or a manager."""
+    if not may_edit_session_record(by, photo.appointment):
+        raise PermissionDenied("Only the appointment's practitioner or a clinic manager removes its photos.")
+    photos_delete(photos=Photo.objects.filter(pk=photo.pk), by=by, reason="removed")
+
+
 def photos_purge_withdrawn(*, now: datetime) -> int:
     """Beat: the photos of patients who withdrew consent to photos in their record longer ago than
     the clinic's retention rule are deleted, files and rows. Returns how many."""

@@ -85,3 +85,24 @@ def test_session_photos_page_is_for_clinicians_only(client, clinic, session, rec
     assert status_for(client, reception, url) == 404
     assert status_for(client, clinic.patient.user, url) == 404
     assert status_for(client, clinic.other.user, url) == 200
+
+
+def test_its_practitioner_removes_a_photo_taken_by_mistake(
+    client, clinic, photo, photo_files, django_capture_on_commit_callbacks
+):
+    from photos.models import Photo
+    from tests.photos.conftest import stored_files
+
+    url = f"/practitioner/photos/{photo.pk}/remove/"
+    for user in (clinic.other.user, clinic.patient.user):  # a colleague sees it; the patient never removes
+        client.force_login(user)
+        assert client.post(url).status_code == 404
+    client.force_login(clinic.practitioner.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/practitioner/appointments/{photo.appointment_id}/photos/"
+    )
+    assert not Photo.objects.exists() and stored_files(photo_files) == []
+    assert AuditEvent.objects.filter(action="photo.delete", details__why="removed").count() == 1

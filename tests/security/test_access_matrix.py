@@ -117,6 +117,7 @@ EXPECTED = {
     "course-photos": ("/practitioner/courses/{course}/photos/", row(302, 404, 404, 404, 404, 200, 200)),
     "photo-image": ("/photos/{photo}/image.jpg", row(302, 200, 404, 404, 404, 200, 200)),
     "photo-thumbnail": ("/photos/{photo}/thumbnail.jpg", row(302, 200, 404, 404, 404, 200, 200)),
+    "photo-remove": ("/practitioner/photos/{photo}/remove/", row(302, 404, 404, 404, 404, 405, 405)),  # POST only
     "my-photos": ("/me/photos/", row(302, 200, 200, 404, 404, 404, 404)),
     "my-course-photos": ("/me/photos/courses/{course}/", row(302, 200, 404, 404, 404, 404, 404)),
     "patient-export-archive": ("/staff/patients/{patient}/export.zip", row(302, 404, 404, 404, 404, 404, 200)),

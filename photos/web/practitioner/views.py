@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.appointments.access import get_appointment_for_clinician, may_edit_session_record
 from clinic.errors import Conflict
 from clinic.roles import Role, role_required
-from photos.access import get_course_for_photos
+from photos.access import get_course_for_photos, get_photo_for
 from photos.selectors import session_photos
-from photos.services import photo_upload, photo_upload_refusal
+from photos.services import photo_remove, photo_upload, photo_upload_refusal
 from photos.web.album import album_context
 from photos.web.practitioner.forms import PhotoUploadForm
 
@@ -61,3 +61,14 @@ def session_photos_page(request: HttpRequest, pk: int) -> HttpResponse:
 def course_photos_page(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_course_for_photos(request.user, pk)
     return render(request, "photos/course.html", album_context(request, course, audience="clinician"))
+
+
+@role_required(Role.PRACTITIONER, Role.MANAGER)
+@require_POST
+def photo_remove_page(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_photo_for(request.user, pk)
+    if not may_edit_session_record(request.user, photo.appointment):
+        raise Http404  # colleagues at the location see the photo; they do not remove it
+    photo_remove(photo=photo, by=request.user)
+    messages.success(request, "The photo has been removed.")
+    return redirect("session-photos", pk=photo.appointment_id)
