@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.clinic.test_settings import run_python
 
 PROBE = """
@@ -57,3 +59,42 @@ def test_it_uses_private_s3_compatible_storage_when_a_bucket_is_named(tmp_path):
         "prod/photos",
     )
     assert s["acl"] == "private" and s["overwrite"] is False
+
+
+@pytest.mark.django_db
+def test_photos_round_trip_through_s3_encrypted(settings, session):
+    """The S3 backend itself (django-storages over boto3), against moto's in-process S3: the
+    object in the bucket is the Fernet token, private, with no-store caching; the page reads it back."""
+    import boto3
+    from moto import mock_aws
+
+    from photos.storage import file_read
+    from tests.photos.conftest import add_photo
+    from tests.photos.images import open_image
+
+    with mock_aws():
+        boto3.client("s3", region_name="eu-west-2").create_bucket(
+            Bucket="clinic-photos", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+        options = {
+            "bucket_name": "clinic-photos",
+            "location": "photos",
+            "region_name": "eu-west-2",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "private, no-store"},
+            "access_key": "test-id",
+            "secret_key": "test-secret",
+        }
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "photos": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+        }
+        photo = add_photo(session)
+        stored = boto3.client("s3", region_name="eu-west-2").get_object(
+            Bucket="clinic-photos", Key=f"photos/{photo.file_name}"
+        )
+        body = stored["Body"].read()
+        assert body.startswith(b"gAAAAA") and not body.startswith(b"\xff\xd8")
+        assert stored["CacheControl"] == "private, no-store"
+        assert open_image(file_read(photo.file_name)).format == "JPEG"
