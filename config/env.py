@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -62,3 +63,28 @@ def field_encryption_keys(*, debug: bool) -> list[str]:
     if not debug and keys[0] == _DEV_FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS: the development key cannot encrypt when DJANGO_DEBUG=0")
     return keys
+
+
+def photo_storage(var_dir: Path) -> dict:
+    """Where the (encrypted) photo files go: S3-compatible object storage when PHOTO_STORAGE_BUCKET
+    is set (django-storages; credentials from boto3's own environment variables, AWS_ACCESS_KEY_ID
+    and AWS_SECRET_ACCESS_KEY, or the instance's role), else a folder under var/. Never a public
+    URL: the files are only read back by the access-checked photo views."""
+    bucket = os.environ.get("PHOTO_STORAGE_BUCKET", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(var_dir / "photos"), "file_permissions_mode": 0o600},
+        }
+    options = {
+        "bucket_name": bucket,
+        "location": os.environ.get("PHOTO_STORAGE_PREFIX", "photos"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    for option, name in (("endpoint_url", "PHOTO_STORAGE_ENDPOINT_URL"), ("region_name", "PHOTO_STORAGE_REGION")):
+        if os.environ.get(name):
+            options[option] = os.environ[name]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, field_encryption_keys
+from config.env import env_bool, env_int, env_list, field_encryption_keys, photo_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CLINIC_VAR_DIR", BASE_DIR / "var"))
@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "treatments",
     "intake",
     "bookings",
+    "photos",
     "privacy",
 ]
 
@@ -214,7 +215,13 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Before-and-after photos (photos/): Fernet-encrypted bytes under random names.
+    "photos": photo_storage(VAR_DIR),
 }
+# Photo uploads: size cap, pixel cap read from the header (image bombs), long edge kept.
+PHOTO_MAX_UPLOAD_MB = env_int("PHOTO_MAX_UPLOAD_MB", 15)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000)
+PHOTO_MAX_EDGE = env_int("PHOTO_MAX_EDGE", 4096)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -293,6 +300,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bookings.tasks.schedule_pending_courses",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "photos-thumbnails": {
+        "task": "photos.tasks.make_missing_thumbnails",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
+    "photos-purge-withdrawn": {
+        "task": "photos.tasks.purge_withdrawn_photos",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
     "purge-idempotency-keys": {
         "task": "clinic.tasks.purge_idempotency_keys",

@@ -16,6 +16,7 @@ from bookings.models import Appointment, Course, SessionRecord
 from clinic.audit_trail import action_words
 from clinic.models import Notification, Patient
 from intake.models import ContraindicationItem, Intake, PhotoConsent, Review
+from photos.models import Photo
 
 LABELS: dict[str, dict[str, str]] = {
     "appointment_status": dict(Appointment.Status.choices),
@@ -25,6 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
     "decision": dict(Review.Decision.choices),
     "anaesthetic": dict(SessionRecord.Anaesthetic.choices),
     "purpose": dict(PhotoConsent.Purpose.choices),
+    "view": dict(Photo.View.choices),
     "channel": dict(Notification.Channel.choices),
     "notification_status": dict(Notification.Status.choices),
 }
@@ -131,6 +133,9 @@ def readable_export(data: dict[str, Any], patient: Patient) -> dict[str, Any]:
     out["photo_consents"] = [
         {**times(c, "granted_at", "revoked_at"), "purpose": LABELS["purpose"].get(c["purpose"], c["purpose"])}
         for c in data["photo_consents"]
+    ]
+    out["photos"] = [
+        {**times(p, "uploaded_at"), "view": LABELS["view"].get(p["view"], p["view"])} for p in data["photos"]
     ]
     out["notifications"] = [
         {

@@ -5,14 +5,19 @@ The top floor: each app knows its own data and contributes a part (`<app>/privac
 composes them, in one transaction, with the audit row. Export gathers the patient's own rows only.
 Erasure anonymises contact details and free text but keeps clinical records (appointments,
 courses, intakes, reviews, consents) linked to the now-anonymous patient row: the clinic must
-retain them by law.
+retain them by law. Photos are the exception: they identify the patient, so erasure deletes them,
+files and rows. The archive (`patient_export_archive`) is the JSON with the photos beside it.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import datetime
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +27,7 @@ from clinic.audit import audit_record
 from clinic.errors import Conflict
 from clinic.models import Patient
 from intake import privacy as intake_part
+from photos import privacy as photos_part
 
 # The export's sections, in the order a reader meets them.
 SECTIONS = (
@@ -34,6 +40,7 @@ SECTIONS = (
     "reviews",
     "consents",
     "photo_consents",
+    "photos",
     "calendar_feed",
     "notifications",
     "audit_events",
@@ -46,6 +53,7 @@ def patient_export(*, patient: Patient, by: Any) -> dict[str, Any]:
         **clinic_part.patient_export_part(patient),
         **bookings_part.patient_export_part(patient),
         **intake_part.patient_export_part(patient),
+        **photos_part.patient_export_part(patient),
     }
     data = {"exported_at": timezone.now().isoformat(), **{name: parts[name] for name in SECTIONS}}
     audit_record(actor=by, action="patient.export", obj=patient, patient=patient)
@@ -61,9 +69,25 @@ def patient_erase(*, patient: Patient, by: Any, now: datetime) -> None:
         # Bookings first: its cancellations schedule "appointment cancelled" messages, which the
         # clinic's part then drops with every other pending message to this patient.
         bookings_part.patient_erase_part(patient, by=by, now=now)
+        # Photos are deleted, not kept: a picture of a face identifies whatever the name says.
+        photos_part.patient_erase_part(patient, by=by)
         intake_part.patient_erase_part(patient)
         clinic_part.patient_erase_part(patient)
         # Existing AuditEvent rows are never changed (the trail is append-only). They need no
         # anonymising: they hold ids, actions and field names, never a patient's name or contact
         # details, and point at the patient row, which is now anonymous itself.
         audit_record(actor=by, action="patient.erase", obj=patient, patient=patient, details={"by": by.email})
+
+
+def patient_export_archive(*, patient: Patient, by: Any) -> bytes:
+    """A zip: `patient-<id>.json` (the export) and every photo, decrypted, under the name its
+    entry in the JSON gives. Built in memory: a patient's photos are tens of megabytes at most."""
+    data = patient_export(patient=patient, by=by)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"patient-{patient.pk}.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+        )
+        for name, jpeg in photos_part.patient_export_files(patient):
+            archive.writestr(name, jpeg, compress_type=zipfile.ZIP_STORED)  # JPEG is compressed already
+    return buffer.getvalue()

@@ -16,7 +16,7 @@ from clinic.models import Patient
 from clinic.privacy import patient_erased_at
 from clinic.roles import Role, role_required
 from privacy.readable import readable_export
-from privacy.services import patient_erase, patient_export
+from privacy.services import patient_erase, patient_export, patient_export_archive
 
 CONFIRM_WORD = "ERASE"
 
@@ -46,6 +46,16 @@ def patient_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename=patient-{patient.pk}.json"
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(Role.MANAGER)
+def patient_export_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export with the photos: the JSON and every photo, decrypted, in one zip archive."""
+    patient = get_object_or_404(Patient, pk=pk)
+    response = HttpResponse(patient_export_archive(patient=patient, by=request.user), content_type="application/zip")
+    response["Content-Disposition"] = f"attachment; filename=patient-{patient.pk}.zip"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

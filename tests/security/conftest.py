@@ -11,15 +11,18 @@ from bookings.messages.feeds import calendar_feed_create
 from bookings.models import TimeOff
 from clinic.roles import Role, user_set_roles
 from intake.consent import consent_record
+from intake.models import PhotoConsent
 from intake.selectors import intake_questions
 from intake.services import intake_open, intake_save_answers, intake_submit
+from photos.models import PhotoSettings
 from tests.bookings.conftest import NOW, clinic, frozen_now, make_patient, reception  # noqa: F401
 from tests.bookings.practice import appointment_at, recorded
 from tests.factories import LocationFactory, UserFactory
+from tests.photos.conftest import add_photo, consent, photo_storage_in
 
 
 @pytest.fixture
-def world(clinic, reception):  # noqa: F811 - the fixtures imported above
+def world(clinic, reception, settings, tmp_path):  # noqa: F811 - the fixtures imported above
     patient_a = clinic.patient
     patient_b = make_patient()
     appointment = appointment_book(
@@ -62,6 +65,11 @@ def world(clinic, reception):  # noqa: F811 - the fixtures imported above
         "manager": manager,
     }
     session = recorded(clinic, appointment_at(clinic, NOW - timedelta(days=1)))  # completed and recorded
+    # A photo of that session (patient A consents; the clinic lets patients see their own).
+    settings.STORAGES = {**settings.STORAGES, "photos": photo_storage_in(tmp_path)}
+    consent(patient_a, PhotoConsent.Purpose.CLINICAL_RECORD)
+    PhotoSettings.objects.update_or_create(pk=1, defaults={"patients_may_view": True})
+    photo = add_photo(session.appointment)
     ids = {
         "appointment": appointment.pk,
         "completed_appointment": session.appointment_id,
@@ -69,6 +77,7 @@ def world(clinic, reception):  # noqa: F811 - the fixtures imported above
         "location": clinic.location.slug,
         "practitioner": clinic.practitioner.pk,
         "course": appointment.course_id,
+        "photo": photo.pk,
         "intake": intake.pk,
         "draft_intake": draft.pk,
         "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,

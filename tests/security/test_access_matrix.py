@@ -109,6 +109,18 @@ EXPECTED = {
         row(302, 404, 404, 404, 404, 200, 200),
     ),
     "patient-record": ("/staff/patients/{patient}/", row(302, 404, 404, 404, 200, 200, 200)),
+    # Photos: clinicians of the location; the patient their own (the world's clinic allows it).
+    "session-photos": (
+        "/practitioner/appointments/{completed_appointment}/photos/",
+        row(302, 404, 404, 404, 404, 200, 200),
+    ),
+    "course-photos": ("/practitioner/courses/{course}/photos/", row(302, 404, 404, 404, 404, 200, 200)),
+    "photo-image": ("/photos/{photo}/image.jpg", row(302, 200, 404, 404, 404, 200, 200)),
+    "photo-thumbnail": ("/photos/{photo}/thumbnail.jpg", row(302, 200, 404, 404, 404, 200, 200)),
+    "photo-remove": ("/practitioner/photos/{photo}/remove/", row(302, 404, 404, 404, 404, 405, 405)),  # POST only
+    "my-photos": ("/me/photos/", row(302, 200, 200, 404, 404, 404, 404)),
+    "my-course-photos": ("/me/photos/courses/{course}/", row(302, 200, 404, 404, 404, 404, 404)),
+    "patient-export-archive": ("/staff/patients/{patient}/export.zip", row(302, 404, 404, 404, 404, 404, 200)),
     # Staff see the patients of their own locations (someone elsewhere sees an empty list).
     "patient-directory": ("/staff/patients/", row(302, 404, 404, 200, 200, 200, 200)),
     "patient-contact": ("/staff/patients/{patient}/contact/", row(302, 404, 404, 404, 200, 404, 200)),

@@ -3,7 +3,8 @@
 Rotation: put the new key first (FIELD_ENCRYPTION_KEYS=new,old), restart, run this, then drop
 the old key. Each batch is read under a row lock and written back in one transaction, so a
 concurrent edit is neither lost nor overwritten; an interrupted run is finished by running it
-again (every run re-encrypts everything, whichever key a row had).
+again (every run re-encrypts everything, whichever key a row had). Data encrypted outside the
+fields (the photos' files) is re-encrypted by what its app registered in clinic/rotation.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 
 from clinic.fields import EncryptedMixin
+from clinic.rotation import rotations
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
@@ -53,6 +55,8 @@ class Command(BaseCommand):
         for model, names in encrypted_fields():
             count = rotate_model(model, names, batch_size=max(1, batch_size))
             self.stdout.write(f"{model._meta.label}: {count} row(s) re-encrypted ({', '.join(names)})")
+        for label, rotate in rotations():
+            self.stdout.write(f"{label}: {rotate(batch_size=max(1, batch_size))} re-encrypted")
         self.stdout.write(
             self.style.SUCCESS(
                 "Every encrypted value now uses the first key; the keys after it can be removed from "
