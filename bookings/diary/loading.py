@@ -135,7 +135,9 @@ class _Micros(Func):
     output_field = BigIntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):  # development only: seconds are enough
-        return self.as_sql(compiler, connection, template="CAST(strftime('%%s', %(expressions)s) AS INTEGER) * 1000000")
+        # '%%%%s': the template's own formatting halves it, then the SQLite cursor's '%s' -> '?'.
+        template = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) * 1000000"
+        return self.as_sql(compiler, connection, template=template)
 
 
 def _instants():

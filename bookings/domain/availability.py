@@ -17,48 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bookings.domain.intervals import Interval, require_aware
+
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
-
-
-def _require_aware(value: datetime, what: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{what} must be a timezone-aware datetime, got naive {value!r}")
-
-
-class Interval(tuple):
-    """Half-open [start, end): intervals that only touch do not overlap. Stored in UTC.
-
-    A tuple, so that loading a diary of 30,000 rows costs a tuple each (`Interval.utc`) rather
-    than two time-zone conversions each, and the engine can unpack any (start, end) pair."""
-
-    __slots__ = ()
-
-    def __new__(cls, start: datetime, end: datetime) -> Interval:
-        _require_aware(start, "Interval.start")
-        _require_aware(end, "Interval.end")
-        # Two datetimes sharing a ZoneInfo compare and add by wall clock, ignoring
-        # fold, so 01:30 BST would sort after 01:10 GMT; in UTC they cannot.
-        start, end = start.astimezone(UTC), end.astimezone(UTC)
-        if end < start:
-            raise ValueError(f"Interval ends before it starts: {start} > {end}")
-        return tuple.__new__(cls, (start, end))
-
-    @classmethod
-    def utc(cls, start: datetime, end: datetime) -> Interval:
-        """Trusted values, as the database returns them (aware, in UTC): no checks."""
-        return tuple.__new__(cls, (start, end))
-
-    @property
-    def start(self) -> datetime:
-        return self[0]
-
-    @property
-    def end(self) -> datetime:
-        return self[1]
-
-    def __repr__(self) -> str:
-        return f"Interval({self[0]!r}, {self[1]!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +169,7 @@ def _span(day: date, block: WorkingBlock, tz: ZoneInfo) -> tuple[datetime, datet
 
 
 def _bookable_between(now: datetime, duration: timedelta, rules: Rules) -> tuple[datetime, datetime]:
-    _require_aware(now, "now")
+    require_aware(now, "now")
     if duration <= _ZERO:
         raise ValueError(f"duration must be positive, got {duration}")
     # In UTC first: "now + 12h" on a ZoneInfo datetime is wall-clock arithmetic,
@@ -365,7 +327,7 @@ def _check_one_start(
 ) -> tuple[str, Slot | None]:
     """The first rule one start breaks, in words, or ("", the Slot): one set of checks, so the
     answer and its explanation cannot disagree."""
-    _require_aware(slot_start, "slot_start")
+    require_aware(slot_start, "slot_start")
     start = slot_start.astimezone(UTC)
     end = start + duration
     earliest, latest = _bookable_between(now, duration, rules)

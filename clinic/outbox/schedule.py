@@ -110,32 +110,20 @@ def _upsert(rows: list[Notification]) -> list[Notification]:
         values.append("(" + ", ".join(["%s"] * len(fields)) + ")")
         params.extend(f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields)
     table = connection.ops.quote_name(opts.db_table)
-    names = [f.attname for f in opts.concrete_fields]
-    # PostgreSQL's upsert (SQLite has the same syntax since 3.24); the WHERE keeps a sent, dropped
-    # or claimed row as it is.
+    # PostgreSQL's upsert (SQLite has the same syntax since 3.35); the WHERE keeps a sent, dropped
+    # or claimed row as it is. Run through raw() so the returned rows get the fields' converters.
     sql = (
         f"INSERT INTO {table} ({columns}) VALUES {', '.join(values)} "  # noqa: S608 - names from the model, values bound
         f"ON CONFLICT (idempotency_key) DO UPDATE SET due_at = EXCLUDED.due_at "
         f"WHERE {table}.status = 'pending' "
         f"RETURNING {', '.join(connection.ops.quote_name(f.column) for f in opts.concrete_fields)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        returned = {r[names.index("idempotency_key")]: r for r in cursor.fetchall()}
+    returned = {row.idempotency_key: row for row in Notification.objects.raw(sql, params)}
     missing = [row.idempotency_key for row in rows if row.idempotency_key not in returned]
     if missing:
         # Rows the WHERE left alone return nothing: read them as they stand.
-        for row in Notification.objects.filter(idempotency_key__in=missing):
-            returned[row.idempotency_key] = row
-    stored = []
-    for row in rows:
-        found = returned[row.idempotency_key]
-        if isinstance(found, Notification):
-            stored.append(found)
-            continue
-        values_ = dict(zip(names, found, strict=True))
-        stored.append(Notification.from_db(connection.alias, names, [values_[n] for n in names]))
-    return stored
+        returned.update((row.idempotency_key, row) for row in Notification.objects.filter(idempotency_key__in=missing))
+    return [returned[row.idempotency_key] for row in rows]
 
 
 def dispatch_after_commit() -> None:
