@@ -155,3 +155,26 @@ def pack_quarters(rng, candidates, *, target: int, rooms_of, p_busy: dict | None
         r_busy[room.pk] |= quarters
         taken += 1
         yield p, d, q, length, room
+
+
+class PatientPicker:
+    """A random patient for each bench appointment who is not already booked then.
+
+    The patient exclusion constraint (issue 13) refuses a patient in two places at once, so the
+    seeded diaries give each appointment a patient free at its time: random choices, retried
+    past the few that clash, with each patient's appointments kept here as (start, end) pairs.
+    """
+
+    def __init__(self, rng, patients) -> None:
+        self.rng = rng
+        self.patients = list(patients)
+        self.busy: dict[int, list[tuple]] = {}
+
+    def pick(self, start, end):
+        for _ in range(1000):
+            patient = self.rng.choice(self.patients)
+            taken = self.busy.setdefault(patient.pk, [])
+            if all(end <= s or start >= e for s, e in taken):
+                taken.append((start, end))
+                return patient
+        raise RuntimeError("no free patient: seed more patients")

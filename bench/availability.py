@@ -33,7 +33,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from _setup import argument_parser, bench_database, pack_quarters, summary
+from _setup import PatientPicker, argument_parser, bench_database, pack_quarters, summary
 
 TZ_NAME = "Europe/London"
 DAYS = 28
@@ -149,6 +149,7 @@ def seed(rng: random.Random, *, first_day: date, target: int, history_days: int)
         for q in range(start.hour * 4, end.hour * 4 - length + 1)
     ]
     rng.shuffle(candidates)
+    picker = PatientPicker(rng, patients)
     appointments: list[Appointment] = []
     for p, d, q, length, room in pack_quarters(
         rng, candidates, target=target, rooms_of=lambda p: rooms[home[p.pk].pk], p_busy=p_busy
@@ -156,16 +157,17 @@ def seed(rng: random.Random, *, first_day: date, target: int, history_days: int)
         location = home[p.pk]
         treatment = rng.choice(treatments)
         day = first_day + timedelta(days=d)
+        start, end = local(day, q).astimezone(UTC), local(day, q + length).astimezone(UTC)
         appointments.append(
             Appointment(
-                patient=rng.choice(patients),
+                patient=picker.pick(start, end),
                 practitioner=p,
                 room=room,
                 location=location,
                 treatment=treatment,
                 area=rng.choice(list(treatment.areas.all())),
-                start=local(day, q).astimezone(UTC),
-                end=local(day, q + length).astimezone(UTC),
+                start=start,
+                end=end,
                 status=Appointment.Status.COMPLETED if d < 0 else Appointment.Status.BOOKED,
             )
         )

@@ -41,7 +41,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from _setup import argument_parser, bench_database, p95, pack_quarters, summary
+from _setup import PatientPicker, argument_parser, bench_database, p95, pack_quarters, summary
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/meso_course_bench"
 TZ_NAME = "Europe/London"
@@ -120,19 +120,21 @@ def seed(rng: random.Random, *, first_day: date, target: int) -> dict:
         for q in range(OPENING.hour * 4, CLOSING.hour * 4 - length + 1)
     ]
     rng.shuffle(candidates)
+    picker = PatientPicker(rng, patients)
     appointments: list[Appointment] = []
     for p, d, q, length, room in pack_quarters(rng, candidates, target=target, rooms_of=lambda p: rooms):
         day = first_day + timedelta(days=d)
+        start, end = local(day, q).astimezone(UTC), local(day, q + length).astimezone(UTC)
         appointments.append(
             Appointment(
-                patient=rng.choice(patients),
+                patient=picker.pick(start, end),
                 practitioner=p,
                 room=room,
                 location=location,
                 treatment=skin,
                 area=rng.choice(areas),
-                start=local(day, q).astimezone(UTC),
-                end=local(day, q + length).astimezone(UTC),
+                start=start,
+                end=end,
                 status=Appointment.Status.BOOKED,
             )
         )

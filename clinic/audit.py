@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 _address: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_address", default=None)
+# Rows recorded inside `audit_batch()`, inserted together when the block ends.
+_batch: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar("audit_batch", default=None)
 
 
 def current_address() -> str | None:
@@ -60,10 +63,10 @@ def audit_record(
     patient: Any = None,
     details: dict[str, Any] | None = None,
 ) -> Any:
-    """Record the action; returns the AuditEvent row."""
+    """Record the action; returns the AuditEvent row (not yet saved inside `audit_batch()`)."""
     from clinic.models import AuditEvent
 
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -72,3 +75,29 @@ def audit_record(
         address=current_address(),
         details=details or {},
     )
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(event)
+    else:
+        event.save(force_insert=True)
+    return event
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Audit rows recorded inside are inserted in one statement when the block ends (a first
+    booking records three: intake, course, appointment). Use it inside the service's
+    transaction, so the rows still commit or roll back with the action; nested batches join."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+        events = _batch.get() or []
+    finally:
+        _batch.reset(token)
+    if events:
+        from clinic.models import AuditEvent
+
+        AuditEvent.objects.bulk_create(events)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -88,9 +90,20 @@ def default_time_zone() -> str:
     return settings.CLINIC_TIME_ZONE
 
 
+# Settings rows as this process last read them: (when, row). A booking reads the rules and the
+# message settings a dozen times; each read from the shared cache was a Redis round trip.
+_settings_memo: dict[str, tuple[float, Any]] = {}
+SETTINGS_MEMO_SECONDS = 5.0
+
+
+def settings_memo_clear() -> None:
+    _settings_memo.clear()
+
+
 class SettingsRow(models.Model):
     """Clinic-wide settings kept in one row (pk 1), read on hot paths: cached for five minutes
-    and dropped from the cache whenever the row is saved, so an edit applies at once."""
+    and dropped from the cache whenever the row is saved, so an edit applies at once here and
+    within SETTINGS_MEMO_SECONDS in the other processes (each keeps its last read that long)."""
 
     class Meta:
         abstract = True
@@ -99,6 +112,7 @@ class SettingsRow(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(self.cache_key())
+        _settings_memo.pop(self.cache_key(), None)
 
     @classmethod
     def cache_key(cls) -> str:
@@ -106,10 +120,15 @@ class SettingsRow(models.Model):
 
     @classmethod
     def current(cls):
-        row = cache.get(cls.cache_key())
+        key = cls.cache_key()
+        memo = _settings_memo.get(key)
+        if memo is not None and time.monotonic() - memo[0] < SETTINGS_MEMO_SECONDS:
+            return memo[1]
+        row = cache.get(key)
         if row is None:
             row, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.cache_key(), row, 300)
+            cache.set(key, row, 300)
+        _settings_memo[key] = (time.monotonic(), row)
         return row
 
 

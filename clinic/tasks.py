@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from clinic.idempotency import idempotency_keys_purge
@@ -26,3 +27,11 @@ def dispatch_outbox() -> dict:
 def purge_idempotency_keys() -> int:
     """Hourly: answers kept for repeated requests are forgotten after 24 hours."""
     return idempotency_keys_purge(now=timezone.now())
+
+
+@worker_ready.connect
+def dispatch_on_worker_start(**_: object) -> None:
+    """A worker that starts (a deploy, a restart after a crash) sweeps the outbox at once rather
+    than at beat's next tick, up to 15 s later. Expires so a queue with no worker to take it
+    soon does not keep it: beat's own ticks carry on from there."""
+    dispatch_outbox.apply_async(expires=60)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic.audit import audit_record
@@ -56,8 +57,10 @@ def intake_open(
     """The questionnaire a new course needs by its first session: the one in hand for this
     treatment and area (a clearance still valid then included), or a new draft.
 
-    Bookings calls this when a course starts; intake never reads bookings' tables."""
-    with transaction.atomic():
+    Bookings calls this when a course starts; intake never reads bookings' tables. Inside the
+    caller's transaction it adds no savepoint of its own but the draft's insert (two requests can
+    race to open the same draft), so a first booking stays within its statement budget."""
+    with transaction.atomic(savepoint=False):
         intake = _in_hand(patient, treatment, area, needed_by)
         if intake is None:
             try:
@@ -78,12 +81,17 @@ def intake_open(
 
 
 def _in_hand(patient: Patient, treatment: Treatment, area: Area, needed_by: datetime | None) -> Intake | None:
-    candidates = Intake.objects.select_for_update().filter(patient=patient, treatment=treatment, area=area)
-    return candidates.filter(status__in=IN_HAND).order_by("-created_at", "-pk").first() or (
-        candidates.filter(status=Status.CLEARED, valid_until__gte=(needed_by or timezone.now()).date())
-        .order_by("-valid_until")
-        .first()
+    """The newest questionnaire in hand, else the clearance valid longest: one locking query."""
+    valid_on = (needed_by or timezone.now()).date()
+    candidates = list(
+        Intake.objects.select_for_update()
+        .filter(patient=patient, treatment=treatment, area=area)
+        .filter(Q(status__in=IN_HAND) | Q(status=Status.CLEARED, valid_until__gte=valid_on))
     )
+    in_hand = [i for i in candidates if i.status in IN_HAND]
+    if in_hand:
+        return max(in_hand, key=lambda i: (i.created_at, i.pk))
+    return max(candidates, key=lambda i: i.valid_until, default=None)
 
 
 def intake_needed_by_set(*, intake_id: int, needed_by: datetime | None) -> None:

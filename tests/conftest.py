@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from clinic.models import settings_memo_clear
 from clinic.roles import Role, user_set_roles
 from config.celery import app as celery_app
 from tests.factories import UserFactory
@@ -31,8 +32,10 @@ def pytest_collection_modifyitems(config, items):
 def _fresh_cache():
     # Cached rows (booking rules) must not outlive the test database transaction they came from.
     cache.clear()
+    settings_memo_clear()
     yield
     cache.clear()
+    settings_memo_clear()
 
 
 @pytest.fixture(autouse=True)

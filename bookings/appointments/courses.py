@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from bookings.appointments.errors import CourseRace
 from bookings.messages import schedule as messages
 from bookings.models import Appointment, Course
 from clinic.audit import audit_record
@@ -18,6 +19,7 @@ from intake.services import intake_needed_by_set, intake_open
 from treatments.models import Area, Treatment
 
 Status = Appointment.Status
+ONE_OPEN_COURSE = "bookings_course_one_open_per_treatment"
 
 
 def course_for_booking(
@@ -39,29 +41,27 @@ def course_for_booking(
     """
     course = _open_course(patient, treatment)
     if course is None:
+        # No savepoint here (a booking has a budget of two): losing the race to start the course
+        # spoils the booking's transaction, and appointment_book runs again and finds the course.
+        intake = intake_open(patient=patient, treatment=treatment, area=area, needed_by=start, by=by)
         try:
-            with transaction.atomic():  # a savepoint: losing the race below leaves the booking usable
-                intake = intake_open(patient=patient, treatment=treatment, area=area, needed_by=start, by=by)
-                course = Course.objects.create(
-                    patient=patient,
-                    treatment=treatment,
-                    area=area,
-                    location=location,
-                    practitioner_id=practitioner_id,
-                    intake=intake,
-                    sessions_planned=treatment.sessions_default,
-                    interval_days=treatment.interval_default_days,
-                )
-        except IntegrityError:
-            # Another booking of this patient's started the course a moment ago (the database
-            # allows one open course per treatment): this booking joins it, or is refused below.
-            course = _open_course(patient, treatment)
-            if course is None:
+            course = Course.objects.create(
+                patient=patient,
+                treatment=treatment,
+                area=area,
+                location=location,
+                practitioner_id=practitioner_id,
+                intake=intake,
+                sessions_planned=treatment.sessions_default,
+                interval_days=treatment.interval_default_days,
+            )
+        except IntegrityError as exc:
+            if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") != ONE_OPEN_COURSE:
                 raise
-        else:
-            audit_record(actor=by, action="course.start", obj=course, patient=patient)
-            messages.intake_request_schedule(course=course, now=now)
-            return course, 1
+            raise CourseRace from exc
+        audit_record(actor=by, action="course.start", obj=course, patient=patient)
+        messages.intake_request_schedule(course=course, now=now)
+        return course, 1
     if not is_staff_member(by):
         raise ValidationError(
             {"treatment": f"You are already on a course of {treatment.name.lower()}: see My appointments to manage it."}

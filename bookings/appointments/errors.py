@@ -31,3 +31,8 @@ class TooLateToChange(Conflict):
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
+
+
+class CourseRace(Exception):  # noqa: N818 - not an error the user sees: the booking is tried again
+    """Another booking of this patient started the same course while this one ran. The caller's
+    transaction is spoilt by the unique violation; running the booking again finds that course."""

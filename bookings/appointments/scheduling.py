@@ -1,13 +1,15 @@
 """Booking the rest of a course once its intake is cleared.
 
-One transaction for the course, a savepoint per session: a session that loses a race or finds
-no time is recorded as unplaced for reception instead of failing the others. Running it again
+One transaction for the course, and one INSERT for all its sessions; if any of them lost a race
+since the diary was read, each is inserted in its own savepoint instead, and a session that
+loses a race or finds no time is recorded as unplaced for reception instead of failing the others. Running it again
 books nothing twice (sessions already held are skipped), so the Celery task can be retried and
 the beat's sweep can pick up a course whose task was lost.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.appointments.errors import SlotUnavailable
-from bookings.appointments.slots import appointment_insert
+from bookings.appointments.slots import appointment_insert, appointments_insert_all
 from bookings.diary.loading import diary_load
 from bookings.domain.planning import Placement, Target, course_targets, place_course
 from bookings.messages import schedule as messages
 from bookings.models import Appointment, Course
-from clinic.audit import audit_record
+from clinic.audit import audit_batch, audit_record
+from clinic.outbox import notifications_batch
 from intake.models import Intake
 
 # Statuses a course can be (re)scheduled from: waiting for its first run, or a re-run that fills
@@ -55,7 +58,8 @@ def courses_awaiting_schedule(*, now: datetime, limit: int = 100) -> list[int]:
 
 def course_schedule(*, course_id: int, now: datetime | None = None) -> ScheduleResult:
     now = now or timezone.now()
-    with transaction.atomic():
+    # Audit rows and messages (three per session) are written once each, at the end.
+    with transaction.atomic(), audit_batch(), notifications_batch():
         course = (
             Course.objects.select_for_update(of=("self",))
             .select_related("location", "treatment", "area", "intake", "patient")
@@ -109,40 +113,45 @@ def _book(
         min_interval_days=course.treatment.interval_min_days,
     )
     target_of = {t.number: t for t in targets}
+    placed = [p for p in placements if p.slot is not None]
+    sessions = [_session(course, first, p) for p in placed]
+    # The common case, nothing taken since the diary was read: one INSERT for all the sessions.
+    if appointments_insert_all(sessions):
+        inserted = dict(zip((p.number for p in placed), sessions, strict=True))
+    else:
+        inserted = {}
+        for placement, session in zip(placed, sessions, strict=True):
+            with contextlib.suppress(SlotUnavailable):
+                inserted[placement.number] = appointment_insert(session)
     booked, unplaced = [], []
     for placement in placements:
-        reason = placement.reason
-        if placement.slot is not None:
-            try:
-                booked.append(_insert_session(course, first, placement, now=now))
-                continue
-            except SlotUnavailable:
-                reason = "taken while scheduling"
+        appointment = inserted.get(placement.number)
+        if appointment is not None:
+            appointment.patient = course.patient
+            messages.reminders_schedule(appointment=appointment, now=now)
+            booked.append(appointment.pk)
+            continue
+        reason = placement.reason if placement.slot is None else "taken while scheduling"
         target = target_of[placement.number].start.isoformat()
         unplaced.append({"number": placement.number, "target": target, "reason": reason})
     return booked, unplaced
 
 
-def _insert_session(course: Course, first: Appointment, placement: Placement, *, now: datetime) -> int:
+def _session(course: Course, first: Appointment, placement: Placement) -> Appointment:
     slot = placement.slot
-    appointment = appointment_insert(
-        Appointment(
-            patient_id=course.patient_id,
-            practitioner_id=slot.practitioner_id,
-            room_id=slot.room_id,
-            location=course.location,
-            treatment=course.treatment,
-            area=course.area,
-            start=slot.start,
-            end=slot.end,
-            course=course,
-            session_number=placement.number,
-            numbing_cream=first.numbing_cream,
-        )
+    return Appointment(
+        patient_id=course.patient_id,
+        practitioner_id=slot.practitioner_id,
+        room_id=slot.room_id,
+        location=course.location,
+        treatment=course.treatment,
+        area=course.area,
+        start=slot.start,
+        end=slot.end,
+        course=course,
+        session_number=placement.number,
+        numbing_cream=first.numbing_cream,
     )
-    appointment.patient = course.patient
-    messages.reminders_schedule(appointment=appointment, now=now)
-    return appointment.pk
 
 
 def _record(course: Course, *, booked: list[int], unplaced: list[dict], now: datetime) -> ScheduleResult:

@@ -18,6 +18,26 @@ from clinic.models import Location, Practitioner, Room
 from intake.models import Intake
 
 Off = tuple[int, int, str]  # local minutes [start, end) and the reason
+# What a grid entry shows (bookings/diary/words.py): loading whole patients parsed every phone
+# number and email of a 300-appointment day for nothing.
+GRID_FIELDS = (
+    "start",
+    "end",
+    "status",
+    "session_number",
+    "patient_id",
+    "practitioner_id",
+    "room_id",
+    "location_id",
+    "treatment_id",
+    "area_id",
+    "course_id",
+    "patient__first_name",
+    "patient__last_name",
+    "treatment__name",
+    "area__name",
+    "course__sessions_planned",
+)
 
 
 @dataclass
@@ -68,6 +88,7 @@ def day_load(*, place: Location, day: date, by_room: bool) -> DayData:
         )
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("patient", "treatment", "area", "course")
+        .only(*GRID_FIELDS)
         .order_by("start", "id")
     )
     data.statuses = latest_intake_statuses(data.appointments)
@@ -121,6 +142,7 @@ def week_load(*, place: Location, practitioner: Practitioner, monday: date) -> W
         )
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("patient", "treatment", "area", "course")
+        .only(*GRID_FIELDS)
         .order_by("start", "id")
     )
     return WeekData(

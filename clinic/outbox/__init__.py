@@ -26,6 +26,7 @@ from clinic.outbox.schedule import (
     idempotency_key,
     notification_drop,
     notification_schedule,
+    notifications_batch,
     notifications_for_patient_drop,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "idempotency_key",
     "notification_drop",
     "notification_schedule",
+    "notifications_batch",
     "notifications_for_patient_drop",
     "outbox_dispatch",
     "register",

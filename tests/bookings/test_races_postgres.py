@@ -16,7 +16,8 @@ from django.db import IntegrityError, connection, transaction
 
 from bookings.appointments.errors import PatientBusy, SlotUnavailable
 from bookings.appointments.services import appointment_book
-from bookings.models import Appointment, Course
+from bookings.appointments.slots import appointment_insert
+from bookings.models import Appointment, BookingRules, Course
 from clinic.accounts.services import patient_register
 from clinic.models import User
 from intake.models import Intake
@@ -183,3 +184,53 @@ def test_two_practitioners_at_one_time_in_a_two_room_location_both_get_a_room(cl
         assert race([one, other]) == ["ok", "ok"], f"round {day}"
         rooms = Appointment.objects.filter(start=at(day, 11)).values_list("room_id", flat=True)
         assert sorted(rooms) == sorted(r.pk for r in clinic.rooms)
+
+
+def test_a_booking_that_postgresql_picks_to_break_a_deadlock_is_a_409_not_a_500(clinic):
+    """Two clashing bookings inserted at the same instant can each find the other's row while
+    checking a constraint and wait for each other; PostgreSQL then fails one with "deadlock
+    detected". That booking lost the race (issue 16: seen once in ten rounds of the buffer race).
+    Forced here: each transaction books one practitioner, then asks for the other's time."""
+    p, q = clinic.practitioner, clinic.other
+    room_1, room_2 = clinic.rooms
+
+    def session(practitioner, room, hour):
+        return Appointment(
+            patient=make_patient(),
+            practitioner=practitioner,
+            room=room,
+            location=clinic.location,
+            treatment=clinic.treatment,
+            area=clinic.area,
+            start=at(1, hour),
+            end=at(1, hour) + timedelta(minutes=30),
+        )
+
+    steps = [
+        (session(p, room_1, 9), session(q, room_1, 10)),  # then waits on the other's 10:00
+        (session(q, room_2, 10), session(p, room_2, 9)),  # then waits on the other's 09:00
+    ]
+    BookingRules.current()  # the settings row exists before the race, as it does in a running clinic
+    both_in = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run(first: Appointment, second: Appointment) -> None:
+        try:
+            with transaction.atomic():
+                appointment_insert(first, any_room=False)
+                both_in.wait(timeout=10)
+                appointment_insert(second, any_room=False)
+            outcomes.append("ok")
+        except SlotUnavailable:
+            outcomes.append("taken")
+        except Exception as exc:  # noqa: BLE001 - named in the failure
+            outcomes.append(f"error: {exc!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["ok", "taken"], outcomes

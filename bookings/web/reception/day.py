@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from bookings.diary.grids import closed_label, day_grid
 from bookings.diary.selectors import day_load
+from bookings.web.reception.grid_html import grid_body
 from clinic.access import locations_for_staff
 from clinic.models import Location
 from clinic.params import parse_day
@@ -41,19 +42,22 @@ def day_context(*, place: Location, day: date, by_room: bool, today: date | None
     """Everything the grid needs (the page and the `_grid.html` partial the actions re-render)."""
     data = day_load(place=place, day=day, by_room=by_room)
     grid = day_grid(data, now=timezone.now())
+    book_url, book_column = reverse("diary-book", args=[place.slug]), "room" if by_room else "practitioner"
+    view = "rooms" if by_room else ""
     return {
         "location": place,
         "day": day,
         "today": today or timezone.now().astimezone(place.zone).date(),
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "view": "rooms" if by_room else "",
+        "view": view,
         "by_room": by_room,
         "columns": data.columns,
         "rows": grid.rows,
+        "grid_body": grid_body(grid.rows, panel=True, view=view, book_url=book_url, book_column=book_column, day=day),
         "appointment_count": grid.appointment_count,
         "opening": grid.opening,
         "closed": closed_label(data.closure),
-        "book_url": reverse("diary-book", args=[place.slug]),
-        "book_column": "room" if by_room else "practitioner",
+        "book_url": book_url,
+        "book_column": book_column,
     }

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bookings.diary.grids import week_grid, week_hours
 from bookings.diary.selectors import week_load
+from bookings.web.reception.grid_html import grid_body
 from clinic.access import locations_for_staff
 from clinic.models import Practitioner
 from clinic.params import parse_day
@@ -53,6 +54,7 @@ def diary_week(request: HttpRequest, location: str, practitioner: int) -> HttpRe
             "sunday": days[-1],
             "columns": [{"day": d, "hours": hours[d], "is_today": d == today} for d in days],
             "rows": grid.rows,
+            "grid_body": grid_body(grid.rows, panel=False),
             "previous_week": monday - timedelta(days=7),
             "next_week": monday + timedelta(days=7),
             "appointment_count": grid.appointment_count,
