@@ -18,9 +18,11 @@ from clinic.models import Location, Practitioner, Room
 from intake.models import Intake
 
 Off = tuple[int, int, str]  # local minutes [start, end) and the reason
-# What a grid entry shows (bookings/diary/words.py): loading whole patients parsed every phone
-# number and email of a 300-appointment day for nothing.
+# What a grid entry shows (bookings/diary/words.py), read as plain rows: model instances (five
+# per appointment with the patient, treatment, area and course) were half a 300-appointment
+# day's time, and whole patients parsed every phone number and email for nothing.
 GRID_FIELDS = (
+    "pk",
     "start",
     "end",
     "status",
@@ -28,16 +30,37 @@ GRID_FIELDS = (
     "patient_id",
     "practitioner_id",
     "room_id",
-    "location_id",
     "treatment_id",
-    "area_id",
-    "course_id",
     "patient__first_name",
     "patient__last_name",
     "treatment__name",
     "area__name",
     "course__sessions_planned",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class GridAppointment:
+    """An appointment as the diary grids place and word it."""
+
+    pk: int
+    start: datetime
+    end: datetime
+    status: str
+    session_number: int | None
+    patient_id: int
+    practitioner_id: int
+    room_id: int | None
+    treatment_id: int
+    first_name: str
+    last_name: str
+    treatment_name: str
+    area_name: str
+    sessions_planned: int | None
+
+
+def _grid_appointments(rows) -> list[GridAppointment]:
+    return [GridAppointment(*row) for row in rows.order_by("start", "id").values_list(*GRID_FIELDS)]
 
 
 @dataclass
@@ -51,7 +74,7 @@ class DayData:
     columns: list[Column]
     blocks: dict[int, list[Span]] = field(default_factory=dict)
     time_off: dict[int, list[Off]] = field(default_factory=dict)
-    appointments: list[Appointment] = field(default_factory=list)
+    appointments: list[GridAppointment] = field(default_factory=list)
     statuses: dict[tuple[int, int], str] = field(default_factory=dict)
     closure: str | None = None  # the reason ("" when none was given); None: open
 
@@ -82,14 +105,10 @@ def day_load(*, place: Location, day: date, by_room: bool) -> DayData:
         for pid, start, end, reason in rows.values_list("practitioner_id", "start", "end", "reason"):
             off[pid].append((minute_of_day(start, day, zone), minute_of_day(end, day, zone), reason))
         data.time_off = off
-    data.appointments = list(
+    data.appointments = _grid_appointments(
         Appointment.objects.filter(
             location=place, start__lt=day_end, end__gt=day_start, start__gte=day_start - MAX_APPOINTMENT
-        )
-        .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("patient", "treatment", "area", "course")
-        .only(*GRID_FIELDS)
-        .order_by("start", "id")
+        ).exclude(status=Appointment.Status.CANCELLED)
     )
     data.statuses = latest_intake_statuses(data.appointments)
     data.closure = closed_days(place, day, day).get(day)  # closures and public holidays
@@ -107,7 +126,7 @@ class WeekData:
     elsewhere: dict[int, list[Off]]  # weekday -> blocks at other locations, with the location's name
     time_off: list[tuple[datetime, datetime, str]]
     closures: list[tuple[date, date, str]]
-    appointments: list[Appointment]
+    appointments: list[GridAppointment]
     statuses: dict[tuple[int, int], str]
 
     @property
@@ -132,18 +151,14 @@ def week_load(*, place: Location, practitioner: Practitioner, monday: date) -> W
             elsewhere[weekday].append((minutes_of(start), minutes_of(end), name))
     off = TimeOff.objects.filter(practitioner=practitioner, start__lt=week_end, end__gt=week_start)
     closures = closed_days(place, monday, monday + timedelta(days=6))
-    appointments = list(
+    appointments = _grid_appointments(
         Appointment.objects.filter(
             practitioner=practitioner,
             location=place,
             start__lt=week_end,
             end__gt=week_start,
             start__gte=week_start - MAX_APPOINTMENT,
-        )
-        .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("patient", "treatment", "area", "course")
-        .only(*GRID_FIELDS)
-        .order_by("start", "id")
+        ).exclude(status=Appointment.Status.CANCELLED)
     )
     return WeekData(
         location=place,
@@ -158,7 +173,7 @@ def week_load(*, place: Location, practitioner: Practitioner, monday: date) -> W
     )
 
 
-def latest_intakes(appointments: Sequence[Appointment], *fields: str) -> dict[tuple[int, int], tuple]:
+def latest_intakes(appointments: Sequence[Appointment | GridAppointment], *fields: str) -> dict[tuple[int, int], tuple]:
     """The latest intake's `fields` per (patient, treatment) of the appointments, in one query."""
     latest: dict[tuple[int, int], tuple] = {}
     if not appointments:
@@ -175,6 +190,6 @@ def latest_intakes(appointments: Sequence[Appointment], *fields: str) -> dict[tu
     return latest
 
 
-def latest_intake_statuses(appointments: Sequence[Appointment]) -> dict[tuple[int, int], str]:
+def latest_intake_statuses(appointments: Sequence[Appointment | GridAppointment]) -> dict[tuple[int, int], str]:
     """The latest intake's status per (patient, treatment) of the appointments, in one query."""
     return {key: status for key, (status,) in latest_intakes(appointments, "status").items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bookings.diary.selectors import GridAppointment
 from bookings.domain.grid import DiaryEntry
 from bookings.models import Appointment, Course
 from intake.models import Intake
@@ -22,7 +23,7 @@ INTAKE_WORDS = {
 NO_INTAKE = "not started"
 
 
-def intake_words(statuses: dict[tuple[int, int], str], appointment: Appointment) -> str:
+def intake_words(statuses: dict[tuple[int, int], str], appointment: Appointment | GridAppointment) -> str:
     """The intake status in words, never its answers."""
     return INTAKE_WORDS.get(statuses.get((appointment.patient_id, appointment.treatment_id)), NO_INTAKE)
 
@@ -35,16 +36,17 @@ def session_words(appointment: Appointment) -> str:
     return f"session {appointment.session_number} of {course.sessions_planned}"
 
 
-def diary_entry(appointment: Appointment, zone: ZoneInfo, statuses: dict[tuple[int, int], str]) -> DiaryEntry:
+def diary_entry(appointment: GridAppointment, zone: ZoneInfo, statuses: dict[tuple[int, int], str]) -> DiaryEntry:
+    sessions, number = appointment.sessions_planned, appointment.session_number
     return DiaryEntry(
         pk=appointment.pk,
         start_label=f"{appointment.start.astimezone(zone):%H:%M}",
         end_label=f"{appointment.end.astimezone(zone):%H:%M}",
-        patient=appointment.patient.full_name,
-        treatment=appointment.treatment.name,
-        area=appointment.area.name,
-        session=session_words(appointment),
-        status=appointment.get_status_display(),
+        patient=f"{appointment.first_name} {appointment.last_name}",
+        treatment=appointment.treatment_name,
+        area=appointment.area_name,
+        session=f"session {number} of {sessions}" if sessions and number else "",
+        status=Appointment.Status(appointment.status).label,
         status_code=appointment.status,
         intake=intake_words(statuses, appointment),
     )
