@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "intake",
     "bookings",
     "privacy",
+    "reports",
 ]
 
 MIDDLEWARE = [

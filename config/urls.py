@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("intake.web.patient.urls")),
     path("", include("intake.web.practitioner.urls")),
     path("", include("privacy.urls")),
+    path("", include("reports.web.manager.urls")),
     path("", include("clinic.accounts.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,146 @@
+"""No-shows and late cancellations: rates, the weekly trend, by treatment, and a weekday x hour map.
+
+Every appointment that started in the period counts once, where it is now (a moved appointment at
+its new time). A late cancellation is one cancelled less than the cancellation cut-off (the booking
+rules') before its start, or after it; when it was cancelled is the audit trail's record of the
+cancel (the appointment keeps only its status). Rates are of all appointments in the period.
+
+Queries: by week and treatment 1 (trend and treatment tables from the same rows), weekday x hour 1,
+the booking rules (cached) 0-1.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay, TruncWeek
+
+from bookings.models import Appointment, BookingRules
+from clinic.models import AuditEvent
+from reports.domain.figures import Column, Figure, Report, Table
+from reports.domain.periods import ratio
+from reports.selectors.scope import Scope
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def with_cancelled_at(queryset):
+    cancelled = AuditEvent.objects.filter(
+        object_type="bookings.appointment",
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        action="appointment.cancel",
+    ).order_by("at")
+    return queryset.annotate(cancelled_at=Subquery(cancelled.values("at")[:1]))
+
+
+def _counts() -> dict:
+    cutoff = BookingRules.current().cancellation_cutoff
+    late = Q(status=Appointment.Status.CANCELLED, cancelled_at__gt=F("start") - cutoff)
+    return {
+        "total": Count("pk"),
+        "no_shows": Count("pk", filter=Q(status=Appointment.Status.NO_SHOW)),
+        "late": Count("pk", filter=late),
+    }
+
+
+def attendance_report(*, scope: Scope) -> Report:
+    appointments = with_cancelled_at(Appointment.objects.filter(scope.window("start")))
+    rows = list(
+        appointments.annotate(week=scope.local(TruncWeek, "start"))
+        .values("week", "treatment__name")
+        .annotate(**_counts())
+        .order_by()
+    )
+    cells = list(
+        appointments.annotate(day=scope.local(ExtractIsoWeekDay, "start"), hour=scope.local(ExtractHour, "start"))
+        .values("day", "hour")
+        .annotate(**_counts())
+        .order_by()
+    )
+    weeks: dict[date, list[int]] = {week: [0, 0, 0] for week in scope.period.weeks()}
+    treatments: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        for bucket in (weeks.setdefault(week, [0, 0, 0]), treatments[row["treatment__name"]]):
+            bucket[0] += row["total"]
+            bucket[1] += row["no_shows"]
+            bucket[2] += row["late"]
+    total = [sum(v[i] for v in weeks.values()) for i in range(3)]
+    week_rows = [[f"{w:%d %b %Y}", t, n, ratio(n, t), la, ratio(la, t)] for w, (t, n, la) in sorted(weeks.items())]
+    treatment_rows = [[name, t, n, ratio(n, t), la, ratio(la, t)] for name, (t, n, la) in sorted(treatments.items())]
+    return Report(
+        slug="attendance",
+        title="No-shows and late cancellations",
+        intro="Appointments that started in the period: how many were missed, and how many were cancelled "
+        "later than the cancellation cut-off.",
+        figures=[
+            _trend(scope, total, week_rows),
+            Figure(
+                slug="by-treatment",
+                title="By treatment",
+                summary="The no-show and late-cancellation rates of each treatment.",
+                chart="bar",
+                labels=[row[0] for row in treatment_rows],
+                series=[
+                    ("No-show rate", [r[3] for r in treatment_rows]),
+                    ("Late cancellation rate", [r[5] for r in treatment_rows]),
+                ],
+                unit="percent",
+                table=Table(_columns("Treatment"), treatment_rows),
+            ),
+            _heat_map(cells),
+        ],
+    )
+
+
+def _columns(first: str) -> list[Column]:
+    return [
+        Column(first, "text"),
+        Column("Appointments"),
+        Column("No-shows"),
+        Column("No-show rate", "percent"),
+        Column("Late cancellations"),
+        Column("Late cancellation rate", "percent"),
+    ]
+
+
+def _trend(scope: Scope, total: list[int], week_rows: list[list]) -> Figure:
+    rate = ratio(total[1], total[0])
+    late = ratio(total[2], total[0])
+    said = (
+        "no appointments" if not total[0] else f"{100 * rate:.1f} % no-shows and {100 * late:.1f} % late cancellations"
+    )
+    return Figure(
+        slug="trend",
+        title="Rates by week",
+        summary=f"{total[0]} appointments at {scope.where}: {total[1]} no-shows and {total[2]} late cancellations "
+        f"({said}).",
+        chart="line",
+        labels=[row[0] for row in week_rows],
+        series=[("No-show rate", [r[3] for r in week_rows]), ("Late cancellation rate", [r[5] for r in week_rows])],
+        unit="percent",
+        table=Table(_columns("Week beginning"), week_rows),
+    )
+
+
+def _heat_map(cells: list[dict]) -> Figure:
+    hours = sorted({cell["hour"] for cell in cells})
+    grid = {(cell["day"], cell["hour"]): cell["no_shows"] + cell["late"] for cell in cells}
+    rows = [[WEEKDAYS[day - 1], *(grid.get((day, hour), 0) for hour in hours)] for day in range(1, 8)]
+    worst = max(grid.items(), key=lambda item: item[1], default=None)
+    said = (
+        f"The most missed or late-cancelled hour is {WEEKDAYS[worst[0][0] - 1]} at {worst[0][1]:02d}:00 ({worst[1]})."
+        if worst and worst[1]
+        else "Nothing was missed or cancelled late."
+    )
+    return Figure(
+        slug="heat-map",
+        title="No-shows and late cancellations by weekday and hour",
+        summary="Each cell counts the no-shows and late cancellations of appointments starting in that local "
+        f"hour. {said}",
+        chart="heatmap",
+        labels=[f"{hour:02d}:00" for hour in hours],
+        table=Table([Column("Weekday", "text"), *(Column(f"{hour:02d}:00") for hour in hours)], rows),
+    )
