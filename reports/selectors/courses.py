@@ -3,8 +3,8 @@ maintenance recalls due, contacted and booked.
 
 The courses are those started (first booked) in the period at the location(s); their status is
 today's. Reaching session n means its n-th session was completed. A recall is due when a
-completed course's maintenance date is in the period; it is booked when the patient has a later
-visit for the same treatment outside the course that was not cancelled.
+completed course's maintenance date is in the period; it is booked when the patient has a visit
+for the same treatment outside the course, after it began, that was not cancelled.
 
 Queries: by treatment 1, the funnel 1, recalls 1.
 """
@@ -95,22 +95,18 @@ def courses_report(*, scope: Scope) -> Report:
 
 def _recalls(scope: Scope) -> Figure:
     later = Appointment.objects.filter(
-        patient=OuterRef("patient"), treatment=OuterRef("treatment"), created_at__gt=OuterRef("created_at")
+        patient=OuterRef("patient"), treatment=OuterRef("treatment"), start__gt=OuterRef("created_at")
     ).exclude(Q(status=Appointment.Status.CANCELLED) | Q(course=OuterRef("pk")))
     first, last = scope.period.first, scope.period.last
-    totals = (
-        Course.objects.filter(
-            location__in=scope.location_ids,
-            status=Status.COMPLETED,
-            maintenance_due__gte=first,
-            maintenance_due__lte=last,
-        )
-        .annotate(booked=Exists(later))
-        .aggregate(
-            due=Count("pk"),
-            contacted=Count("pk", filter=Q(recall_contacted_at__isnull=False)),
-            booked=Count("pk", filter=Q(booked=True)),
-        )
+    totals = Course.objects.filter(
+        location__in=scope.location_ids,
+        status=Status.COMPLETED,
+        maintenance_due__gte=first,
+        maintenance_due__lte=last,
+    ).aggregate(
+        due=Count("pk"),
+        contacted=Count("pk", filter=Q(recall_contacted_at__isnull=False)),
+        booked=Count("pk", filter=Q(Exists(later))),
     )
     rows = [
         [label, totals[key], ratio(totals[key], totals["due"])]

@@ -22,7 +22,7 @@ from reports.domain.periods import ratio
 from reports.selectors.scope import Scope, middle
 
 BANDS = [
-    ("The same day", 0, 1),
+    ("Less than a day", 0, 1),
     ("1 to 2 days", 1, 3),
     ("3 to 7 days", 3, 8),
     ("8 to 14 days", 8, 15),
