@@ -86,7 +86,7 @@ def _accessible(svg: str, figure: Figure, chart_id: str) -> str:
     opening = re.match(r"<svg[^>]*>", svg)
     if opening is None:
         return ""
-    head = opening.group(0)[:-1] + f' role="img" aria-labelledby="{title} {desc}" focusable="false">'
+    head = opening.group(0)[:-1] + f' role="img" aria-labelledby="{title}" aria-describedby="{desc}" focusable="false">'
     labels = (
         f'<title id="{title}">{html.escape(figure.title)}</title><desc id="{desc}">{html.escape(figure.summary)}</desc>'
     )
