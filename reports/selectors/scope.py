@@ -61,12 +61,14 @@ class Scope:
         return Q(**{f"{field}__gte": first, f"{field}__lt": after})
 
     def local(self, function: type, field: str, *, location: str = "location") -> Expression:
-        """TruncWeek/ExtractIsoWeekDay/ExtractHour/... of `field` in each row's location's zone."""
-        names = sorted(self.zone_names)
-        if len(names) == 1:
-            return function(field, tzinfo=ZoneInfo(names[0]))
+        """TruncWeek/ExtractIsoWeekDay/ExtractHour/... of `field` in each row's location's zone.
+
+        The CASE picks the zone by the row's location id (no join to the locations table)."""
+        zones = sorted(self.zone_names.items())
+        if len(zones) == 1:
+            return function(field, tzinfo=ZoneInfo(zones[0][0]))
         return Case(
-            *(When(**{f"{location}__timezone": name}, then=function(field, tzinfo=ZoneInfo(name))) for name in names)
+            *(When(**{f"{location}__in": ids}, then=function(field, tzinfo=ZoneInfo(name))) for name, ids in zones)
         )
 
 
