@@ -103,7 +103,7 @@ def seed(rng: random.Random) -> dict:
         )
         practitioners_of[location.pk] = practitioners
 
-    appointments, cancelled = [], []
+    appointments = []
     taken: set[tuple[int, date]] = set()  # one visit a day per patient: never two at once
     day = date(YEAR, 1, 1)
     while day.year == YEAR:
@@ -225,8 +225,8 @@ def seed(rng: random.Random) -> dict:
     with connection.cursor() as cursor:  # booked 0-40 days ahead (auto_now_add stamped them "now")
         cursor.execute("UPDATE bookings_appointment SET created_at = start - (random() * 40 || ' days')::interval")
         cursor.execute(
-            "UPDATE bookings_course c SET created_at = a.first - interval '2 days' FROM "
-            "(SELECT course_id, min(created_at) AS first FROM bookings_appointment GROUP BY course_id) a WHERE a.course_id = c.id"
+            "UPDATE bookings_course c SET created_at = a.first - interval '2 days' FROM (SELECT course_id, "
+            "min(created_at) AS first FROM bookings_appointment GROUP BY course_id) a WHERE a.course_id = c.id"
         )
         cursor.execute(
             "UPDATE intake_review r SET at = i.submitted_at + (random() * 72 || ' hours')::interval "

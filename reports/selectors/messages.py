@@ -11,7 +11,9 @@ Queries: per kind 1, reminder and attendance 1.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from datetime import timedelta
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from bookings.messages.kinds import MessageKind
 from bookings.models import Appointment, Course
@@ -55,19 +57,22 @@ def messages_in(scope: Scope):
 
 
 def messages_report(*, scope: Scope) -> Report:
-    rows = list(
+    groups = (
         messages_in(scope)
-        .values("kind")
-        .annotate(
-            total=Count("pk"),
-            sent=Count("pk", filter=Q(status=Status.SENT)),
-            failed=Count("pk", filter=~Q(last_error="")),
-            dead=Count("pk", filter=Q(status=Status.DEAD)),
-            dropped=Count("pk", filter=Q(status=Status.DROPPED)),
-            waiting=Count("pk", filter=Q(status__in=[Status.PENDING, Status.SENDING])),
-        )
-        .order_by("kind")
+        .values("kind", "status", failed=ExpressionWrapper(~Q(last_error=""), output_field=BooleanField()))
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    by_kind: dict[str, dict[str, int]] = {}
+    for g in groups:
+        r = by_kind.setdefault(
+            g["kind"], {"kind": g["kind"], "total": 0, "sent": 0, "failed": 0, "dead": 0, "dropped": 0, "waiting": 0}
+        )
+        r["total"] += g["n"]
+        r["failed"] += g["n"] if g["failed"] else 0
+        key = {Status.SENT: "sent", Status.DEAD: "dead", Status.DROPPED: "dropped"}.get(g["status"], "waiting")
+        r[key] += g["n"]
+    rows = list(by_kind.values())
     table = [
         [
             KIND_WORDS.get(r["kind"], r["kind"]),
@@ -116,15 +121,21 @@ def messages_report(*, scope: Scope) -> Report:
 
 
 def _reminders(scope: Scope) -> Figure:
+    # The reminded appointments as one set (a hashed subplan), not a probe per appointment.
+    first, after = scope.period.bounds(scope.zone)
     reminded = Notification.objects.filter(
-        kind=MessageKind.REMINDER, status=Status.SENT, subject_type="bookings.appointment", subject_id=OuterRef("pk")
-    )
+        kind=MessageKind.REMINDER,
+        status=Status.SENT,
+        subject_type="bookings.appointment",
+        due_at__gte=first - timedelta(days=3),  # a reminder is due 48 hours before (a zone's day either side)
+        due_at__lt=after,
+    ).values("subject_id")
     counts = {
         row["reminded"]: row
         for row in Appointment.objects.filter(
             scope.window("start"), status__in=[Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW]
         )
-        .annotate(reminded=Exists(reminded))
+        .annotate(reminded=ExpressionWrapper(Q(pk__in=reminded), output_field=BooleanField()))
         .values("reminded")
         .annotate(total=Count("pk"), attended=Count("pk", filter=Q(status=Appointment.Status.COMPLETED)))
         .order_by()

@@ -33,11 +33,12 @@ LEAD = ExpressionWrapper(F("start") - F("created_at"), output_field=DurationFiel
 CHOSEN = Q(session_number__isnull=True) | Q(session_number=1)
 
 
-def first_visits():
-    """The ids of each patient's first appointment that was not cancelled (a window function:
-    one pass over the table, which the reports' queries then use as a hashed set)."""
+def first_visits(seen):
+    """The ids of the first appointment (not cancelled) of each patient seen: a window function,
+    one pass over those patients' appointments, which the weekly query uses as a hashed set."""
     numbered = (
-        Appointment.objects.exclude(status=Appointment.Status.CANCELLED)
+        Appointment.objects.filter(patient__in=seen.values("patient"))
+        .exclude(status=Appointment.Status.CANCELLED)
         .annotate(n=Window(RowNumber(), partition_by=[F("patient_id")], order_by=[F("start").asc(), F("pk").asc()]))
         .filter(n=1)
     )
@@ -50,12 +51,12 @@ def seen_in(scope: Scope):
 
 def patients_report(*, scope: Scope) -> Report:
     seen = seen_in(scope)
-    new = Q(pk__in=first_visits())
+    # A new patient has exactly one first visit, so the weeks' new patients add up to the total.
     weekly = {
         (row["week"].date() if hasattr(row["week"], "date") else row["week"]): row
         for row in seen.annotate(week=scope.local(TruncWeek, "start"))
         .values("week")
-        .annotate(patients=Count("patient", distinct=True), new=Count("patient", distinct=True, filter=new))
+        .annotate(patients=Count("patient", distinct=True), new=Count("pk", filter=Q(pk__in=first_visits(seen))))
         .order_by()
     }
     bands = {
@@ -64,7 +65,8 @@ def patients_report(*, scope: Scope) -> Report:
         )
         for n, (_, low, high) in enumerate(BANDS)
     }
-    totals = seen.aggregate(patients=Count("patient", distinct=True), new=Count("patient", distinct=True, filter=new))
+    totals = seen.aggregate(patients=Count("patient", distinct=True))
+    totals["new"] = sum(row["new"] for row in weekly.values())
     totals.update(seen.filter(CHOSEN).annotate(lead=LEAD).aggregate(chosen=Count("pk"), **bands))
     median = middle(seen.filter(CHOSEN), LEAD, totals["chosen"])
     week_rows = []

@@ -25,35 +25,41 @@ from reports.selectors.scope import Scope, middle
 
 Status = Intake.Status
 TOP_FINDINGS = 10
+OUTCOMES = ("total", "cleared", "review", "approved", "declined", "waiting", "not_suitable", "reviews")
 
 
 def screened(scope: Scope):
-    first_review = Review.objects.filter(intake=OuterRef("pk")).order_by().values("intake").annotate(at=Min("at"))
-    intakes = Intake.objects.filter(scope.plain_window("submitted_at")).annotate(
-        reviewed_at=Subquery(first_review.values("at"))
-    )
+    intakes = Intake.objects.filter(scope.plain_window("submitted_at"))
     if scope.chosen:
         intakes = intakes.filter(Exists(Course.objects.filter(intake=OuterRef("pk"), location=scope.chosen)))
     return intakes
 
 
+def _outcomes(groups: list[dict]) -> dict[str, dict[str, int]]:
+    """Per treatment, the outcome counts from rows grouped by status and "was reviewed"."""
+    outcomes: dict[str, dict[str, int]] = {}
+    for g in groups:
+        o = outcomes.setdefault(g["treatment__name"], dict.fromkeys(OUTCOMES, 0))
+        status, reviewed, n = g["status"], g["reviewed"], g["n"]
+        o["total"] += n
+        o["cleared"] += n if status == Status.CLEARED and not reviewed else 0
+        o["review"] += n if (reviewed or status == Status.NEEDS_REVIEW) and status != Status.NOT_SUITABLE else 0
+        o["approved"] += n if status == Status.CLEARED and reviewed else 0
+        o["declined"] += n if status == Status.DECLINED else 0
+        o["waiting"] += n if status == Status.NEEDS_REVIEW else 0
+        o["not_suitable"] += n if status == Status.NOT_SUITABLE else 0
+        o["reviews"] += n if reviewed else 0
+    return outcomes
+
+
 def screening_report(*, scope: Scope) -> Report:
     intakes = screened(scope)
-    reviewed = Q(reviewed_at__isnull=False) | Q(status=Status.NEEDS_REVIEW)
-    rows = list(
-        intakes.values("treatment__name")
-        .annotate(
-            total=Count("pk"),
-            cleared=Count("pk", filter=Q(status=Status.CLEARED, reviewed_at__isnull=True)),
-            review=Count("pk", filter=reviewed & ~Q(status=Status.NOT_SUITABLE)),
-            approved=Count("pk", filter=Q(status=Status.CLEARED, reviewed_at__isnull=False)),
-            declined=Count("pk", filter=Q(status=Status.DECLINED)),
-            waiting=Count("pk", filter=Q(status=Status.NEEDS_REVIEW)),
-            not_suitable=Count("pk", filter=Q(status=Status.NOT_SUITABLE)),
-            reviews=Count("pk", filter=Q(reviewed_at__isnull=False)),
-        )
-        .order_by("treatment__name")
+    reviewed = Exists(Review.objects.filter(intake=OuterRef("pk")))
+    # Grouped by status and "was reviewed", so the review probe runs once per questionnaire.
+    outcomes = _outcomes(
+        list(intakes.values("treatment__name", "status", reviewed=reviewed).annotate(n=Count("pk")).order_by())
     )
+    rows = [{"treatment__name": name, **counts} for name, counts in sorted(outcomes.items())]
     table = [
         [
             r["treatment__name"],
@@ -68,8 +74,9 @@ def screening_report(*, scope: Scope) -> Report:
         for r in rows
     ]
     total = [sum(r[i] for r in table) for i in range(1, 8)]
-    wait = ExpressionWrapper(F("reviewed_at") - F("submitted_at"), output_field=DurationField())
-    done = intakes.filter(reviewed_at__isnull=False)
+    first_review = Review.objects.filter(intake=OuterRef("pk")).order_by().values("intake").annotate(at=Min("at"))
+    wait = ExpressionWrapper(Subquery(first_review.values("at")) - F("submitted_at"), output_field=DurationField())
+    done = intakes.filter(reviewed)
     median = middle(done, wait, sum(r["reviews"] for r in rows))
     return Report(
         slug="screening",
@@ -103,7 +110,7 @@ def screening_report(*, scope: Scope) -> Report:
                 ),
                 note=_median_words(median),
             ),
-            _findings(intakes, total[0]),
+            _findings(intakes.filter(~Q(status=Status.CLEARED) | Q(reviewed)), total[0]),
         ],
     )
 
@@ -115,8 +122,8 @@ def _median_words(median) -> str:
     return f"Median time to review: {hours / 24:.1f} days ({hours:.0f} hours) from sending to the first review."
 
 
-def _findings(intakes, count: int) -> Figure:
-    flagged = intakes.exclude(status=Status.CLEARED, reviewed_at__isnull=True).values_list("findings", flat=True)
+def _findings(flagged_intakes, count: int) -> Figure:
+    flagged = flagged_intakes.values_list("findings", flat=True)
     counts: Counter[str] = Counter()
     for findings in flagged:
         counts.update({finding.get("code", "") for finding in findings or ()})

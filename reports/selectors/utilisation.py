@@ -106,28 +106,35 @@ def utilisation_report(*, scope: Scope) -> Report:
     return _report(scope, hours, by_practitioner, by_room, names, rooms)
 
 
+def _sums(values: dict, position: int) -> dict:
+    """Totals of a {(id, week): value} dict by its id (position 0) or week (position 1)."""
+    sums: dict = defaultdict(float)
+    for key, value in values.items():
+        sums[key[position]] += _hours(value) if isinstance(value, timedelta) else value
+    return sums
+
+
 def _report(scope, hours, by_practitioner, by_room, names, rooms) -> Report:
     weeks = scope.period.weeks()
     room_capacity = {
         (room.pk, week): _hours(hours.location_weeks.get((room.location_id, week))) for room in rooms for week in weeks
     }
-    week_rows = []
-    for week in weeks:
-        p_booked = sum(v for (_, w), v in by_practitioner.items() if w == week)
-        p_hours = sum(_hours(v) for (_, w), v in hours.practitioner_weeks.items() if w == week)
-        r_booked = sum(v for (_, w), v in by_room.items() if w == week)
-        r_hours = sum(v for (_, w), v in room_capacity.items() if w == week)
-        week_rows.append([f"{week:%d %b %Y}", p_booked, p_hours, ratio(p_booked, p_hours), ratio(r_booked, r_hours)])
-    practitioner_rows = []
-    for pid in sorted(names, key=lambda pid: names[pid]):
-        b = sum(v for (p, _), v in by_practitioner.items() if p == pid)
-        h = sum(_hours(v) for (p, _), v in hours.practitioner_weeks.items() if p == pid)
-        practitioner_rows.append([names[pid], b, h, ratio(b, h)])
-    room_rows = []
-    for room in rooms:
-        b = sum(v for (r, _), v in by_room.items() if r == room.pk)
-        h = sum(v for (r, _), v in room_capacity.items() if r == room.pk)
-        room_rows.append([str(room), b, h, ratio(b, h)])
+    p_booked, p_hours = _sums(by_practitioner, 1), _sums(hours.practitioner_weeks, 1)
+    r_booked, r_hours = _sums(by_room, 1), _sums(room_capacity, 1)
+    week_rows = [
+        [f"{w:%d %b %Y}", p_booked[w], p_hours[w], ratio(p_booked[w], p_hours[w]), ratio(r_booked[w], r_hours[w])]
+        for w in weeks
+    ]
+    each_booked, each_hours = _sums(by_practitioner, 0), _sums(hours.practitioner_weeks, 0)
+    practitioner_rows = [
+        [names[pid], each_booked[pid], each_hours[pid], ratio(each_booked[pid], each_hours[pid])]
+        for pid in sorted(names, key=lambda pid: names[pid])
+    ]
+    room_booked, room_hours = _sums(by_room, 0), _sums(room_capacity, 0)
+    room_rows = [
+        [str(room), room_booked[room.pk], room_hours[room.pk], ratio(room_booked[room.pk], room_hours[room.pk])]
+        for room in rooms
+    ]
     total_b = sum(r[1] for r in week_rows)
     total_h = sum(r[2] for r in week_rows)
     overall = ratio(total_b, total_h)
