@@ -39,7 +39,10 @@ def first_visits(seen):
     numbered = (
         Appointment.objects.filter(patient__in=seen.values("patient"))
         .exclude(status=Appointment.Status.CANCELLED)
-        .annotate(n=Window(RowNumber(), partition_by=[F("patient_id")], order_by=[F("start").asc(), F("pk").asc()]))
+        # Partitioned by patient_id + 0, an expression no index matches: PostgreSQL then reads the
+        # table in one pass and sorts it (~60 ms a year) instead of walking the patient index row by
+        # row in heap order (~250 ms).
+        .annotate(n=Window(RowNumber(), partition_by=[F("patient_id") + 0], order_by=[F("start").asc(), F("pk").asc()]))
         .filter(n=1)
     )
     return numbered.values("pk")
