@@ -38,10 +38,14 @@ CHARTS = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "line": pygal.Line, "hb
 
 def _value_format(unit: str):
     if unit == "percent":
-        return lambda v: "" if v is None else f"{100 * v:.0f} %"
+        return lambda v: "" if v is None else f"{100 * v:.0f} %" if abs(v) >= 0.1 else f"{100 * v:.1f} %"
     if unit == "hours":
         return lambda v: "" if v is None else f"{v:.1f} h"
     return lambda v: "" if v is None else f"{v:g}"
+
+
+def _peak(figure: Figure) -> float:
+    return max((v for _, values in figure.series for v in values if v is not None), default=0)
 
 
 def chart_svg(figure: Figure, *, chart_id: str) -> str:
@@ -65,7 +69,8 @@ def chart_svg(figure: Figure, *, chart_id: str) -> str:
         print_values=figure.chart in ("bar", "hbar") and len(figure.labels) <= 16,
         value_formatter=_value_format(figure.unit),
         truncate_label=-1,
-        range=(0, 1) if figure.unit == "percent" and figure.chart != "stacked" else None,
+        # Utilisation reads against 100 %; small rates (no-shows at 5 %) against their own scale.
+        range=(0, 1) if figure.unit == "percent" and _peak(figure) > 0.5 else None,
         include_x_axis=True,
         margin=16,
         no_data_text="No data for this period",
