@@ -1,9 +1,10 @@
 """No-shows and late cancellations: rates, the weekly trend, by treatment, and a weekday x hour map.
 
-Every appointment that started in the period counts once, where it is now (a moved appointment at
-its new time). A late cancellation is one cancelled less than the cancellation cut-off (the booking
-rules') before its start, or after it; when it was cancelled is the audit trail's record of the
-cancel (the appointment keeps only its status). Rates are of all appointments in the period.
+Every appointment of the period that has started (not the bookings still to come) counts once,
+where it is now (a moved appointment at its new time). A late cancellation is one cancelled less
+than the cancellation cut-off (the booking rules') before its start, or after it; when it was
+cancelled is the audit trail's record of the cancel (the appointment keeps only its status).
+Rates are of those appointments.
 
 Queries: by week and treatment 1 (trend and treatment tables from the same rows), weekday x hour 1,
 the booking rules (cached) 0-1.
@@ -57,7 +58,10 @@ def _tally(rows: list[dict], key) -> dict:
 def attendance_report(*, scope: Scope) -> Report:
     # Grouped by status (a few groups: PostgreSQL hashes them rather than sorting every row); the
     # audit probe runs once per cancelled row, in the one count that asks for it.
-    appointments = Appointment.objects.filter(scope.window("start")).annotate(late=late_cancellation())
+    appointments = Appointment.objects.filter(scope.window("start"))
+    if scope.now is not None:
+        appointments = appointments.filter(start__lt=scope.now)
+    appointments = appointments.annotate(late=late_cancellation())
     rows = list(
         appointments.annotate(week=scope.local(TruncWeek, "start"))
         .values("week", "treatment__name", "status")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,6 +26,8 @@ class Scope:
     locations: tuple[Location, ...]
     period: Period
     chosen: Location | None = None
+    # Rates of what happened stop here: a booking later this month is neither kept nor missed yet.
+    now: datetime | None = None
 
     @property
     def location_ids(self) -> list[int]:

@@ -75,3 +75,11 @@ def test_it_leaves_out_the_other_location_when_one_is_chosen_and_adds_it_for_all
     d.appointment(local(AUTUMN, 9, zone=d.paris.zone), status=S.NO_SHOW, practitioner=d.b)
     assert rows_of(attendance_report(scope=scope_of(d, AUTUMN, chosen=d.london)), "trend")[0][1:3] == [6, 2]
     assert rows_of(attendance_report(scope=scope_of(d, AUTUMN)), "trend")[0][1:3] == [7, 3]
+
+
+def test_it_leaves_out_the_appointments_still_to_come(autumn_day):
+    d = autumn_day
+    scope = scope_of(d, AUTUMN, chosen=d.london)
+    later = type(scope)(locations=scope.locations, period=scope.period, chosen=d.london, now=local(AUTUMN, 10, 30))
+    # By 10:30: the 00:30 completed, the 09:00 no-show and the 10:00 late cancellation.
+    assert rows_of(attendance_report(scope=later), "trend") == [["25 Oct 2027", 3, 1, 1 / 3, 1, 1 / 3]]

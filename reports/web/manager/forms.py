@@ -59,7 +59,7 @@ class ReportFilterForm(forms.Form):
         else:
             zone = chosen.zone if chosen else ZoneInfo(settings.CLINIC_TIME_ZONE)
             period = preset_period(data["range"], timezone.now().astimezone(zone).date())
-        return Scope(locations=locations, period=period, chosen=chosen)
+        return Scope(locations=locations, period=period, chosen=chosen, now=timezone.now())
 
     def query(self) -> str:
         """The valid filters as a query string, for the links between reports and to the CSV."""
