@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("photos.web.patient.urls")),
     path("", include("photos.web.urls")),
     path("", include("privacy.urls")),
+    path("", include("reports.web.manager.urls")),
     path("", include("clinic.accounts.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, HolidayOpening
 from clinic.models import Patient
 from clinic.roles import Role, user_set_roles
+from reports.web.manager.views import REPORTS
 from tests.browser.staff import sign_in
 from tests.browser.test_booking_accessibility import AxeAudit
 from tests.factories import PASSWORD, UserFactory
@@ -87,6 +88,9 @@ def staff_world(clinic, manager) -> dict[str, str]:
         "hours editing": f"/staff/hours/{pk}/at/{slug}/",
         "maintenance recalls": "/staff/recalls/",
         "intake review queue": "/practitioner/reviews/",
+        "reports": "/staff/reports/",
+        **{f"{slug} report": f"/staff/reports/{slug}/" for slug in REPORTS},
+        "attendance report, bad dates": "/staff/reports/attendance/?range=custom&date_from=2027-02-30",
     }
 
 

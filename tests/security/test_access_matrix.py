@@ -43,6 +43,12 @@ EXPECTED = {
     "book-confirmed": ("/booking/confirmed/{appointment}/", row(404, 200, 404, 404, 200, 200, 200)),
     "staff-home": ("/staff/", row(302, 404, 404, 200, 200, 200, 200)),
     "audit-trail": ("/staff/audit/", row(302, 404, 404, 404, 404, 404, 200)),
+    # The manager's reports (their CSV is the same URL with ?format=csv: tests/reports/test_pages.py).
+    "reports": ("/staff/reports/", row(302, 404, 404, 404, 404, 404, 200)),
+    **{
+        f"report-{slug}": (f"/staff/reports/{slug}/", row(302, 404, 404, 404, 404, 404, 200))
+        for slug in ("utilisation", "attendance", "patients", "screening", "courses", "messages")
+    },
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
     "diary-day": ("/staff/diary/{location}/", row(302, 404, 404, 404, 200, 200, 200)),
     "diary-week": (
