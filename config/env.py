@@ -88,3 +88,19 @@ def photo_storage(var_dir: Path) -> dict:
         if os.environ.get(name):
             options[option] = os.environ[name]
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def database_tune(database: dict) -> None:
+    """Per-engine options for the default database (settings.py stays under its line limit)."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: the clinic's queries are short, and the reports' aggregations over a year are
+        # costed high enough to trigger it: it then spends ~450 ms compiling a 250 ms query
+        # (bench/reports.py).
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
