@@ -8,6 +8,7 @@ write lock at BEGIN, so check-then-insert cannot interleave.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -99,7 +100,10 @@ def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av
         "closures": diary.closures,
     }
     for practitioner in diary.practitioners:
-        slot = av.slot_is_free(practitioner=practitioner, **check)
+        ordered = rooms_in_preference(
+            rooms, practitioner.practitioner_id, diary.rooms_used.get(practitioner.practitioner_id)
+        )
+        slot = av.slot_is_free(practitioner=practitioner, **{**check, "rooms": ordered})
         if slot is not None:
             return slot
     if request.practitioner_id is not None and not diary.practitioners:
@@ -110,6 +114,20 @@ def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av
         raise SlotUnavailable("That time is not free: no practitioner who does this treatment is free then.")
     reason = av.slot_refusal(practitioner=diary.practitioners[0], **check)
     raise SlotUnavailable(f"That time is not free: {reason or 'it has just been taken'}.")
+
+
+def rooms_in_preference(rooms: list[av.RoomDiary], practitioner_id: int, used: Counter | None) -> list[av.RoomDiary]:
+    """The rooms in the order a booking tries them: the one the practitioner already works in that
+    day first (nobody moves rooms between patients), then the rest starting at a place given by
+    the practitioner's id. Every booking trying room 1 first made two practitioners booking the
+    same time queue on its constraint, and the loser retry: bookings at one time were serial."""
+    if not rooms:
+        return rooms
+    shift = practitioner_id % len(rooms)
+    rotated = rooms[shift:] + rooms[:shift]
+    if not used:
+        return rotated
+    return sorted(rotated, key=lambda room: -used.get(room.room_id, 0))  # stable: rotation breaks ties
 
 
 def slot_override(

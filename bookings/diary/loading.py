@@ -7,8 +7,8 @@ the window), and closures. Booking rules come from the cache.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
@@ -29,6 +29,9 @@ class Diary:
     closures: frozenset[date]
     rules: av.Rules
     location: Location
+    # Per practitioner, how many of their appointments in the window are in each room: a booking
+    # prefers the room they are already in (bookings/appointments/slots.py).
+    rooms_used: dict[int, Counter] = field(default_factory=dict)
 
 
 def diary_load(
@@ -57,6 +60,7 @@ def diary_load(
     busy: dict[int, list[av.Interval]] = defaultdict(list)
     time_off: dict[int, list[av.Interval]] = defaultdict(list)
     room_busy: dict[int, list[av.Interval]] = defaultdict(list)
+    rooms_used: dict[int, Counter] = defaultdict(Counter)
     interval_of, instant = av.Interval.utc, _instants()
     for pid, start, end, room_id in _busy_rows(ids, location, window, exclude_appointment_id):
         interval = interval_of(instant(start), instant(end))
@@ -65,6 +69,7 @@ def diary_load(
             continue
         busy[pid].append(interval)
         room_busy[room_id].append(interval)
+        rooms_used[pid][room_id] += 1
 
     # Closures and public holidays (less the ones the location opens on): one query.
     closed = closed_days(location, first_day, last_day)
@@ -78,6 +83,7 @@ def diary_load(
         closures=frozenset(closed),
         rules=engine_rules,
         location=location,
+        rooms_used=rooms_used,
     )
 
 
