@@ -87,6 +87,7 @@ def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av
         practitioner_id=request.practitioner_id,
         exclude_appointment_id=request.exclude_appointment_id,
         rules=rules,
+        count_rooms=True,
     )
     rooms = [r for r in diary.rooms if request.room_id is None or r.room_id == request.room_id]
     engine_rules = staff_rules(diary.rules) if request.for_staff else diary.rules
@@ -192,6 +193,7 @@ def appointment_insert(appointment: Appointment, *, update: bool = False, any_ro
     if connection.vendor != "postgresql":
         _check_patient_free(appointment)  # no exclusion constraint to ask afterwards
     tried: set[int] = set()
+    deadlocks = 0
     while True:
         try:
             with transaction.atomic():
@@ -199,10 +201,14 @@ def appointment_insert(appointment: Appointment, *, update: bool = False, any_ro
             return appointment
         except OperationalError as exc:
             # Two bookings that clash insert at the same moment: each constraint check waits for
-            # the other's transaction, and PostgreSQL ends the wait by failing one of them. That
-            # one lost the race, exactly as if it had come second.
+            # the other's transaction, and PostgreSQL ends the wait by failing one of them. The
+            # savepoint's rollback released this one's locks, so inserting again waits for the
+            # other to commit and then names the constraint it loses to (the patient, the time).
             if getattr(exc.__cause__, "pgcode", None) != DEADLOCK_DETECTED:
                 raise
+            deadlocks += 1
+            if deadlocks < 2:
+                continue
             raise SlotUnavailable("Someone has just booked that time.") from exc
         except IntegrityError as exc:
             constraint = _constraint_of(exc)
