@@ -114,6 +114,8 @@ def run(args) -> None:
     now, first_day = dates()
     t0 = clock.perf_counter()
     locations = seed(random.Random(7), first_day)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # statistics, as a running clinic's tables have them
     print(f"seeded in {clock.perf_counter() - t0:.1f} s; window from {first_day}, now {now:%Y-%m-%d %H:%M} UTC")
     skin = Treatment.objects.get(slug="skin-rejuvenation")
     face = skin.areas.get(slug="face")

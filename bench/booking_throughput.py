@@ -32,6 +32,7 @@ from pathlib import Path
 
 from _setup import PROJECT_ROOT, argument_parser, bench_database, p95
 from booking_race import HOST, free_port, wait_healthy
+from chaos import redis_server
 
 CLIENTS = 8
 WORKERS, THREADS = 2, 4
@@ -139,25 +140,30 @@ def statements_per_booking(world: dict) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from bookings.appointments.services import appointment_book
+    from bookings.models import MessageSettings
     from clinic.models import Location, Patient, Practitioner, User
+    from clinic.roles import roles_of
     from treatments.models import Treatment
 
+    MessageSettings.current()  # made on first use, then cached, as in a running server
     user = User.objects.create_user("counted@busy.example", first_name="Counted", last_name="Patient")
     patient = Patient.objects.create(
         user=user, first_name="Counted", last_name="Patient", date_of_birth=date(1985, 1, 1)
     )
     skin = Treatment.objects.get(slug="skin-rejuvenation")
     start = datetime.combine(datetime.now(UTC).date() + timedelta(days=80), time(12), tzinfo=UTC)
+    booking = {
+        "patient": patient,
+        "treatment": skin,
+        "area": skin.areas.get(slug="face"),
+        "location": Location.objects.get(slug="busy"),
+        "start": start,
+        "by": user,
+        "practitioner": Practitioner.objects.get(pk=world["practitioners"][0]),
+    }
+    roles_of(user)  # read once per request: the API view has done it before the booking
     with CaptureQueriesContext(connection) as ctx:
-        appointment_book(
-            patient=patient,
-            treatment=skin,
-            area=skin.areas.get(slug="face"),
-            location=Location.objects.get(slug="busy"),
-            start=start,
-            by=user,
-            practitioner=Practitioner.objects.get(pk=world["practitioners"][0]),
-        )
+        appointment_book(**booking)
     return len([q for q in ctx.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")])
 
 
@@ -166,6 +172,8 @@ def main() -> int:
     parser.set_defaults(database_url="postgres://postgres@127.0.0.1:5432/meso_throughput_bench")
     parser.add_argument("--bookings", type=int, default=800)
     args = parser.parse_args()
+    redis_port = free_port()
+    redis = redis_server(redis_port, Path(tempfile.mkstemp(prefix="meso-throughput-redis-", suffix=".log")[1]))
     with bench_database(args.database_url, allowed_hosts=HOST) as env:
         world = seed(args.bookings)
         from django.db import connections
@@ -182,6 +190,10 @@ def main() -> int:
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "FIELD_ENCRYPTION_KEYS": "Y2xpbmljLWJlbmNoLWtleS0wMDAwMDAwMDAwMDAwMDA=",
             "API_THROTTLE_BOOKING": "100000/hour",
+            # As in production: Redis for the cache (throttles, settings rows) and the broker
+            # (each booking's confirmation asks for a dispatch after its commit). A private server.
+            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/1",
+            "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
         }
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -243,6 +255,7 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            redis.terminate()
         statements = statements_per_booking(world)
     bare_rate, api_rate = len(bare_lat) / bare_s, len(api_lat) / api_s
     print(f"gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} clients, DEBUG off, PostgreSQL")

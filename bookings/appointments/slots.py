@@ -8,6 +8,7 @@ write lock at BEGIN, so check-then-insert cannot interleave.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -86,6 +87,7 @@ def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av
         practitioner_id=request.practitioner_id,
         exclude_appointment_id=request.exclude_appointment_id,
         rules=rules,
+        count_rooms=True,
     )
     rooms = [r for r in diary.rooms if request.room_id is None or r.room_id == request.room_id]
     engine_rules = staff_rules(diary.rules) if request.for_staff else diary.rules
@@ -99,7 +101,10 @@ def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av
         "closures": diary.closures,
     }
     for practitioner in diary.practitioners:
-        slot = av.slot_is_free(practitioner=practitioner, **check)
+        ordered = rooms_in_preference(
+            rooms, practitioner.practitioner_id, diary.rooms_used.get(practitioner.practitioner_id)
+        )
+        slot = av.slot_is_free(practitioner=practitioner, **{**check, "rooms": ordered})
         if slot is not None:
             return slot
     if request.practitioner_id is not None and not diary.practitioners:
@@ -110,6 +115,20 @@ def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av
         raise SlotUnavailable("That time is not free: no practitioner who does this treatment is free then.")
     reason = av.slot_refusal(practitioner=diary.practitioners[0], **check)
     raise SlotUnavailable(f"That time is not free: {reason or 'it has just been taken'}.")
+
+
+def rooms_in_preference(rooms: list[av.RoomDiary], practitioner_id: int, used: Counter | None) -> list[av.RoomDiary]:
+    """The rooms in the order a booking tries them: the one the practitioner already works in that
+    day first (nobody moves rooms between patients), then the rest starting at a place given by
+    the practitioner's id. Every booking trying room 1 first made two practitioners booking the
+    same time queue on its constraint, and the loser retry: bookings at one time were serial."""
+    if not rooms:
+        return rooms
+    shift = practitioner_id % len(rooms)
+    rotated = rooms[shift:] + rooms[:shift]
+    if not used:
+        return rotated
+    return sorted(rotated, key=lambda room: -used.get(room.room_id, 0))  # stable: rotation breaks ties
 
 
 def slot_override(
@@ -174,6 +193,7 @@ def appointment_insert(appointment: Appointment, *, update: bool = False, any_ro
     if connection.vendor != "postgresql":
         _check_patient_free(appointment)  # no exclusion constraint to ask afterwards
     tried: set[int] = set()
+    deadlocks = 0
     while True:
         try:
             with transaction.atomic():
@@ -181,10 +201,14 @@ def appointment_insert(appointment: Appointment, *, update: bool = False, any_ro
             return appointment
         except OperationalError as exc:
             # Two bookings that clash insert at the same moment: each constraint check waits for
-            # the other's transaction, and PostgreSQL ends the wait by failing one of them. That
-            # one lost the race, exactly as if it had come second.
+            # the other's transaction, and PostgreSQL ends the wait by failing one of them. The
+            # savepoint's rollback released this one's locks, so inserting again waits for the
+            # other to commit and then names the constraint it loses to (the patient, the time).
             if getattr(exc.__cause__, "pgcode", None) != DEADLOCK_DETECTED:
                 raise
+            deadlocks += 1
+            if deadlocks < 2:
+                continue
             raise SlotUnavailable("Someone has just booked that time.") from exc
         except IntegrityError as exc:
             constraint = _constraint_of(exc)

@@ -7,8 +7,8 @@ the window), and closures. Booking rules come from the cache.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
@@ -29,6 +29,9 @@ class Diary:
     closures: frozenset[date]
     rules: av.Rules
     location: Location
+    # Per practitioner, how many of their appointments in the window are in each room: a booking
+    # prefers the room they are already in (bookings/appointments/slots.py).
+    rooms_used: dict[int, Counter] = field(default_factory=dict)
 
 
 def diary_load(
@@ -40,6 +43,7 @@ def diary_load(
     practitioner_id: int | None = None,
     exclude_appointment_id: int | None = None,
     rules: BookingRules | None = None,
+    count_rooms: bool = False,
 ) -> Diary:
     rules = rules or BookingRules.current()
     engine_rules = rules.as_availability_rules()
@@ -57,14 +61,23 @@ def diary_load(
     busy: dict[int, list[av.Interval]] = defaultdict(list)
     time_off: dict[int, list[av.Interval]] = defaultdict(list)
     room_busy: dict[int, list[av.Interval]] = defaultdict(list)
-    interval_of, instant = av.Interval.utc, _instants()
-    for pid, start, end, room_id in _busy_rows(ids, location, window, exclude_appointment_id):
-        interval = interval_of(instant(start), instant(end))
+    rooms_used: dict[int, Counter] = defaultdict(Counter)
+    rows = _busy_rows(ids, location, window, exclude_appointment_id)
+    # The hot loop of a large search (30,000 rows): each distinct instant becomes a datetime once,
+    # each row a tuple, with no function call per row.
+    moments = {m: _EPOCH + timedelta(microseconds=m) for m in {r[1] for r in rows} | {r[2] for r in rows}}
+    new_interval, interval_type = tuple.__new__, av.Interval
+    for pid, start, end, room_id in rows:
+        interval = new_interval(interval_type, (moments[start], moments[end]))
         if room_id is None:
             time_off[pid].append(interval)
             continue
         busy[pid].append(interval)
         room_busy[room_id].append(interval)
+    if count_rooms:  # a booking's room preference (slots.py); a search does not need it
+        for pid, _, _, room_id in rows:
+            if room_id is not None:
+                rooms_used[pid][room_id] += 1
 
     # Closures and public holidays (less the ones the location opens on): one query.
     closed = closed_days(location, first_day, last_day)
@@ -78,6 +91,7 @@ def diary_load(
         closures=frozenset(closed),
         rules=engine_rules,
         location=location,
+        rooms_used=rooms_used,
     )
 
 
@@ -122,12 +136,15 @@ def _shape(
     return blocks, placed_rooms
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class _Micros(Func):
     """A timestamp as whole microseconds since the epoch.
 
     Integers cross the wire and parse twice as fast as timestamptz values, and the
     30,000 rows of a large diary carry only a few thousand distinct instants (the 15-minute
-    grid), each turned into a datetime once (`_instants`)."""
+    grid), each turned into a datetime once (diary_load)."""
 
     # date_part is float8 (EXTRACT's numeric is slower to compute): 53 bits hold today's
     # microseconds since 1970 exactly enough that rounding gives them back.
@@ -138,18 +155,6 @@ class _Micros(Func):
         # '%%%%s': the template's own formatting halves it, then the SQLite cursor's '%s' -> '?'.
         template = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) * 1000000"
         return self.as_sql(compiler, connection, template=template)
-
-
-def _instants():
-    epoch, cache = datetime(1970, 1, 1, tzinfo=UTC), {}
-
-    def instant(micros: int) -> datetime:
-        value = cache.get(micros)
-        if value is None:
-            value = cache[micros] = epoch + timedelta(microseconds=micros)
-        return value
-
-    return instant
 
 
 def _busy_rows(ids: list[int], location: Location, window: av.Interval, exclude_appointment_id: int | None):

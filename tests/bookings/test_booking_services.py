@@ -39,7 +39,7 @@ def book(clinic, start, **kwargs):
 def test_it_books_a_free_slot_with_a_room_and_audits_it(clinic):
     appointment = book(clinic, tomorrow(10))
     assert appointment.end - appointment.start == timedelta(minutes=30)
-    assert appointment.room == clinic.rooms[0]
+    assert appointment.room in clinic.rooms
     assert appointment.status == Status.BOOKED
     event = AuditEvent.objects.get(action="appointment.book")
     assert (event.object_id, event.patient, event.actor) == (str(appointment.pk), clinic.patient, clinic.patient.user)
@@ -259,3 +259,24 @@ def test_a_cancelled_appointment_does_not_keep_the_patient_busy(clinic, receptio
     first = book(clinic, tomorrow(10))
     appointment_cancel(appointment=first, by=reception, reason="Changed plans", now=NOW)
     assert book(clinic, tomorrow(10), practitioner=clinic.other, by=reception).start == tomorrow(10)
+
+
+def test_a_practitioner_stays_in_the_room_they_are_already_in_that_day(clinic):
+    first = book(clinic, tomorrow(10))
+    book(clinic, tomorrow(10), patient=make_patient(), practitioner=clinic.other)
+    later = book(clinic, tomorrow(12), patient=make_patient())
+    assert later.room_id == first.room_id
+
+
+def test_two_practitioners_booking_one_time_try_different_rooms_first(clinic):
+    """Each booking tried room 1 first, so two at one time queued on its constraint and one had
+    to retry; the room a practitioner tries first now follows from who they are."""
+    from bookings.appointments.slots import rooms_in_preference
+    from bookings.domain.availability import RoomDiary
+
+    rooms = [RoomDiary(room_id=room.pk) for room in clinic.rooms]
+    first_tried = [rooms_in_preference(rooms, practitioner_id, None)[0].room_id for practitioner_id in (6, 7)]
+    assert sorted(first_tried) == sorted(room.pk for room in clinic.rooms)
+    one = book(clinic, tomorrow(10))
+    other = book(clinic, tomorrow(10), patient=make_patient(), practitioner=clinic.other)
+    assert one.room_id != other.room_id
