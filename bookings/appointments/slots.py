@@ -189,7 +189,7 @@ def appointment_insert(appointment: Appointment, *, update: bool = False, any_ro
     is not a lost slot: with `any_room` the next free room is tried. The savepoint leaves the
     caller's transaction usable, so a course schedule can record a session as unplaced and go on.
     """
-    appointment.blocked_until = appointment.end + BookingRules.current().as_availability_rules().buffer
+    _hold_buffer([appointment])
     if connection.vendor != "postgresql":
         _check_patient_free(appointment)  # no exclusion constraint to ask afterwards
     tried: set[int] = set()
@@ -234,9 +234,7 @@ def appointments_insert_all(appointments: list[Appointment]) -> bool:
     by one with `appointment_insert` and record the losers."""
     if not appointments or connection.vendor != "postgresql":
         return False
-    buffer = BookingRules.current().as_availability_rules().buffer
-    for appointment in appointments:
-        appointment.blocked_until = appointment.end + buffer
+    _hold_buffer(appointments)
     try:
         with transaction.atomic():
             Appointment.objects.bulk_create(appointments)
@@ -246,6 +244,13 @@ def appointments_insert_all(appointments: list[Appointment]) -> bool:
             appointment._state.adding = True
         return False
     return True
+
+
+def _hold_buffer(appointments: list[Appointment]) -> None:
+    """The constraints hold each appointment's time plus the buffer after it (`blocked_until`)."""
+    buffer = BookingRules.current().as_availability_rules().buffer
+    for appointment in appointments:
+        appointment.blocked_until = appointment.end + buffer
 
 
 def _another_free_room(appointment: Appointment, tried: set[int]) -> int | None:
