@@ -4,8 +4,8 @@ Seeds a throwaway database (random.Random(42)) with a year of a clinic's life, 2
 locations in three time zones (London, Dublin, Paris: the worst case, one CASE branch per zone),
 6 practitioners and 6 rooms each, working Monday to Saturday 09:00-18:00; about 60,000 appointments
 (11 a day per practitioner, 30 minutes on a 45-minute grid, so nothing overlaps), past ones
-completed (85 %), no-shows (5 %) or cancelled (10 %, each with its audit record, a third of them
-late), the rest booked; 8,000 patients; the appointments grouped into courses of up to 6 sessions
+completed (85 %), no-shows (5 %) or cancelled (10 %, each with its audit record and `cancelled_at`, a
+third of them late), the rest booked; 8,000 patients; the appointments grouped into courses of up to 6 sessions
 per patient and treatment, each with a questionnaire (screened: cleared, reviewed, declined or not
 suitable, with findings, and a practitioner's review); a confirmation and a 48-hour reminder per
 appointment (some failed, some dead), and maintenance recalls.
@@ -267,6 +267,11 @@ def seed(rng: random.Random) -> dict:
                 )
             )
     AuditEvent.objects.bulk_create(events, batch_size=5000)
+    with connection.cursor() as cursor:  # the appointment's own record of when (migration 0014)
+        cursor.execute(
+            "UPDATE bookings_appointment a SET cancelled_at = e.at FROM clinic_auditevent e "
+            "WHERE e.action = 'appointment.cancel' AND e.object_id = a.id::text"
+        )
     Notification.objects.bulk_create(messages, batch_size=5000)
 
     manager = User.objects.create_user("manager@bench.example", "bench-password", first_name="Manager")

@@ -30,6 +30,7 @@ from bookings.appointments.slots import (
 from bookings.diary.loading import visit_length
 from bookings.messages import schedule as messages
 from bookings.models import Appointment, BookingRules
+from bookings.signals import appointment_booked, appointment_cancelled, appointment_moved, appointment_status_changed
 from clinic.audit import audit_batch, audit_record
 from clinic.models import Location, Patient, Practitioner, Room
 from clinic.outbox import notifications_batch
@@ -182,6 +183,7 @@ def _book(
         )
         messages.reminders_schedule(appointment=appointment, now=now)
         messages.confirmation_schedule(appointment=appointment, now=now)
+        appointment_booked.send(Appointment, appointment=appointment, by=by, now=now)
     return appointment
 
 
@@ -195,7 +197,8 @@ def appointment_cancel(
         _check_patient_cutoff(appointment, by=by, now=now, verb="cancel")
         appointment.status = Status.CANCELLED
         appointment.cancel_reason = reason.strip()[:300]
-        appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
+        appointment.cancelled_at = now
+        appointment.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
         audit_record(
             actor=by,
             action="appointment.cancel",
@@ -206,6 +209,7 @@ def appointment_cancel(
         courses.course_close_if_empty(appointment, by=by)
         courses.course_intake_need_update(appointment.course)
         messages.reminders_drop(appointment=appointment, now=now)
+        appointment_cancelled.send(Appointment, appointment=appointment, by=by, now=now)
     return appointment
 
 
@@ -245,7 +249,7 @@ def appointment_reschedule(
                 )
             _check_patient_cutoff(appointment, by=by, now=now, verb="move")
             slot = slot_free(request, rules=BookingRules.current(), now=now)
-            old_start = appointment.start
+            old = (appointment.start, appointment.end, appointment.practitioner_id, appointment.room_id)
             appointment.start, appointment.end = slot.start, slot.end
             appointment.practitioner_id, appointment.room_id = slot.practitioner_id, slot.room_id
             appointment.is_override, appointment.override_reason = False, ""
@@ -255,12 +259,22 @@ def appointment_reschedule(
                 action="appointment.reschedule",
                 obj=appointment,
                 patient=appointment.patient,
-                details={"from": old_start.isoformat(), "to": appointment.start.isoformat()},
+                details={"from": old[0].isoformat(), "to": appointment.start.isoformat()},
             )
             courses.course_intake_need_update(appointment.course)
             messages.reminders_schedule(appointment=appointment, now=now)
             # The move confirmation: the new time and an updated .ics.
             messages.confirmation_schedule(appointment=appointment, now=now, moved=True)
+            appointment_moved.send(
+                Appointment,
+                appointment=appointment,
+                old_start=old[0],
+                old_end=old[1],
+                old_practitioner_id=old[2],
+                old_room_id=old[3],
+                by=by,
+                now=now,
+            )
     except SlotUnavailable as exc:
         exc.alternatives = slot_alternatives(
             request, area=appointment.area, numbing_cream=appointment.numbing_cream, now=now
@@ -297,6 +311,7 @@ def appointment_set_status(
         if status == Status.COMPLETED:
             messages.after_session_schedule(appointment=appointment, now=now)
             courses.course_advance(appointment, by=by, now=now)
+        appointment_status_changed.send(Appointment, appointment=appointment, previous=previous, by=by, now=now)
     return appointment
 
 

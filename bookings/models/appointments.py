@@ -77,6 +77,10 @@ class Appointment(models.Model):
     )
     override_reason = models.CharField(max_length=300, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    # When it was cancelled: whether that was inside the cut-off (a late cancellation, a kept
+    # deposit) and how soon a freed slot was refilled are read from here (migration 0014 filled
+    # it in from the audit trail for the appointments cancelled before it existed).
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A practitioner went ahead without full clearance (bookings/domain/clearance.py): the reason
     # is clinical free text (encrypted at rest); the codes are the problems it was given for, so a
     # new problem stops the session again.

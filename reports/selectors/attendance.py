@@ -3,7 +3,7 @@
 Every appointment of the period that has started (not the bookings still to come) counts once,
 where it is now (a moved appointment at its new time). A late cancellation is one cancelled less
 than the cancellation cut-off (the booking rules') before its start, or after it; when it was
-cancelled is the audit trail's record of the cancel (the appointment keeps only its status).
+cancelled is the appointment's `cancelled_at`.
 Rates are of those appointments.
 
 Queries: by week and treatment 1 (trend and treatment tables from the same rows), weekday x hour 1,
@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import BooleanField, Case, CharField, Count, Exists, Expression, OuterRef, Q, Value, When
-from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay, TruncWeek
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncWeek
 
 from bookings.models import Appointment, BookingRules
-from clinic.models import AuditEvent
 from reports.domain.figures import Column, Figure, Report, Table
 from reports.domain.periods import ratio
 from reports.selectors.scope import Scope
@@ -27,21 +26,10 @@ from reports.selectors.scope import Scope
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def late_cancellation() -> Expression:
-    """True for a cancellation recorded less than the cut-off before the start (or after it). The
-    audit trail is asked only about cancelled rows (a CASE, so the probe runs for those alone)."""
+def late_cancellation() -> Q:
+    """A cancellation made less than the cut-off before the start (or after it)."""
     cutoff = BookingRules.current().cancellation_cutoff
-    recorded = AuditEvent.objects.filter(
-        object_type="bookings.appointment",
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-        action="appointment.cancel",
-        at__gt=OuterRef("start") - cutoff,
-    )
-    return Case(
-        When(status=Appointment.Status.CANCELLED, then=Exists(recorded)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
+    return Q(status=Appointment.Status.CANCELLED, cancelled_at__gt=F("start") - cutoff)
 
 
 def _tally(rows: list[dict], key) -> dict:
@@ -56,22 +44,21 @@ def _tally(rows: list[dict], key) -> dict:
 
 
 def attendance_report(*, scope: Scope) -> Report:
-    # Grouped by status (a few groups: PostgreSQL hashes them rather than sorting every row); the
-    # audit probe runs once per cancelled row, in the one count that asks for it.
+    # Grouped by status (a few groups: PostgreSQL hashes them rather than sorting every row).
     appointments = Appointment.objects.filter(scope.window("start"))
     if scope.now is not None:
         appointments = appointments.filter(start__lt=scope.now)
-    appointments = appointments.annotate(late=late_cancellation())
+    late = late_cancellation()
     rows = list(
         appointments.annotate(week=scope.local(TruncWeek, "start"))
         .values("week", "treatment__name", "status")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(late=True)))
+        .annotate(n=Count("pk"), late=Count("pk", filter=late))
         .order_by()
     )
     cells = list(
         appointments.annotate(day=scope.local(ExtractIsoWeekDay, "start"), hour=scope.local(ExtractHour, "start"))
         .values("day", "hour", "status")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(late=True)))
+        .annotate(n=Count("pk"), late=Count("pk", filter=late))
         .order_by()
     )
     weeks: dict[date, list[int]] = {week: [0, 0, 0] for week in scope.period.weeks()}
