@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -104,6 +105,30 @@ def slots(practitioners: list[int], count: int) -> list[tuple[int, datetime]]:
                 out.append((pid, datetime.combine(first + timedelta(days=day), time(hour), tzinfo=zone)))
         day += 1
     return out[:count]
+
+
+def cpu_seconds(names: tuple[str, ...]) -> float:
+    """User + system CPU seconds so far of every live process whose command name is one of names
+    (PostgreSQL's backends, gunicorn's workers), read from /proc: what a phase cost the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if name in names or any(name.startswith(n) for n in names):
+            total += int(rest[11]) + int(rest[12])  # utime, stime (fields 14 and 15)
+    return total / tick
+
+
+def metered(port: int, requests):
+    """drive() with the CPU the database and the web server spent on it."""
+    db0, web0 = cpu_seconds(("postgres",)), cpu_seconds(("gunicorn",))
+    seconds, latencies, statuses = drive(port, requests)
+    db, web = cpu_seconds(("postgres",)) - db0, cpu_seconds(("gunicorn",)) - web0
+    return seconds, latencies, statuses, db, web
 
 
 def drive(port: int, requests: list[tuple[str, dict, dict]]) -> tuple[float, list[float], dict[int, int]]:
@@ -235,7 +260,7 @@ def main() -> int:
                 for k in range(n)
             ]
             drive(port, bare[: CLIENTS * 4])  # warm-up: every thread connected
-            bare_s, bare_lat, bare_status = drive(port, bare[CLIENTS * 4 :])
+            bare_s, bare_lat, bare_status, bare_db, bare_web = metered(port, bare[CLIENTS * 4 :])
             api = [
                 (
                     "/api/appointments/",
@@ -251,7 +276,7 @@ def main() -> int:
                 for (pid, start), token in zip(slots(world["practitioners"], n), world["tokens"], strict=True)
             ]
             drive(port, api[: CLIENTS * 4])
-            api_s, api_lat, api_status = drive(port, api[CLIENTS * 4 :])
+            api_s, api_lat, api_status, api_db, api_web = metered(port, api[CLIENTS * 4 :])
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -259,12 +284,20 @@ def main() -> int:
         statements = statements_per_booking(world)
     bare_rate, api_rate = len(bare_lat) / bare_s, len(api_lat) / api_s
     print(f"gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} clients, DEBUG off, PostgreSQL")
-    for label, rate, lat, status in (
-        ("bare exclusion-constraint insert", bare_rate, bare_lat, bare_status),
-        ("POST /api/appointments/ (first bookings)", api_rate, api_lat, api_status),
+    cores = os.cpu_count() or 1
+    for label, rate, lat, status, db, web in (
+        ("bare exclusion-constraint insert", bare_rate, bare_lat, bare_status, bare_db, bare_web),
+        ("POST /api/appointments/ (first bookings)", api_rate, api_lat, api_status, api_db, api_web),
     ):
+        n = len(lat)
         print(f"  {label}")
         print(f"    {rate:7.1f} requests/s   median {statistics.median(lat):.1f} ms   p95 {p95(lat):.1f} ms   {status}")
+        # CPU per request bounds the rate on this machine whatever the code does around it: the
+        # database's share alone caps it at cores / (database CPU per request).
+        print(
+            f"    CPU per request: PostgreSQL {1000 * db / n:.2f} ms, web server {1000 * web / n:.2f} ms; "
+            f"ceiling on {cores} cores: {cores * n / (db + web):.0f}/s, PostgreSQL alone {cores * n / db:.0f}/s"
+        )
     ratio = api_rate / bare_rate
     print(f"  ratio API / bare: {ratio:.2f}   (target {TARGET_RATIO})")
     print(f"  statements per booking (service, in process): {statements}   (target 15)")
