@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("photos.web.practitioner.urls")),
     path("", include("photos.web.patient.urls")),
     path("", include("photos.web.urls")),
+    path("", include("waitlist.web.patient.urls")),
     path("", include("privacy.urls")),
     path("", include("reports.web.manager.urls")),
     path("", include("clinic.accounts.urls")),

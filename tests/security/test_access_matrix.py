@@ -138,6 +138,10 @@ EXPECTED = {
     "review-detail": ("/practitioner/reviews/{intake}/", row(302, 404, 404, 404, 404, 200, 200)),
     "my-appointments": ("/me/appointments/", row(302, 200, 200, 404, 404, 404, 404)),
     "my-appointment-cancel": ("/me/appointments/{appointment}/cancel/", row(302, 200, 404, 404, 404, 404, 404)),
+    # The waiting list (waitlist/): a patient's own entries; the offer's signed link opens only for its patient.
+    "my-waitlist": ("/me/waitlist/", row(302, 200, 200, 404, 404, 404, 404)),
+    "my-waitlist-leave": ("/me/waitlist/{waitlist_entry}/leave/", row(302, 405, 405, 404, 404, 404, 404)),
+    "waitlist-offer": ("/waitlist/offers/{waitlist_offer}/", row(302, 200, 404, 404, 404, 404, 404)),
     "login": ("/accounts/login/", row(200, 302, 302, 302, 302, 302, 302)),
     "register": ("/accounts/register/", row(200, 302, 302, 302, 302, 302, 302)),
     # Sends on to ?next=: sign in first, patients never need it, force_login's staff have passed it.
