@@ -8,7 +8,7 @@ under the exclusion constraints, so a slot cannot be held twice or booked meanwh
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +21,7 @@ from bookings.models import Appointment
 from clinic.audit import audit_record
 from clinic.errors import Conflict
 from clinic.jobs import task_after_commit
+from clinic.models import Practitioner
 from clinic.outbox import notification_schedule
 from treatments.models import Treatment
 from waitlist.domain import matching
@@ -62,6 +63,30 @@ def slot_offer_next(*, slot_id: int, now: datetime) -> Offer | None:
             if offer is not None:
                 return offer
         return _close(slot, now)
+
+
+def slot_offer_by_hand(*, entry: Entry, practitioner: Practitioner, start: datetime, by: Any, now: datetime) -> Offer:
+    """Reception offers a time to one waiting patient (on the phone, or from a free diary cell):
+    the same hold, offer and messages as the automatic offer, whatever the quiet hours."""
+    with transaction.atomic():
+        end = start + timedelta(minutes=entry.area.minutes)
+        slot = FreedSlot.objects.create(
+            location=entry.location,
+            practitioner=practitioner,
+            start=start,
+            end=end,
+            cause=FreedSlot.Cause.RECEPTION,
+            freed_at=now,
+            offer_after=now,
+        )
+        offer = _offer(slot, entry, rules_for(entry.location), now)
+        if offer is None:
+            raise SlotUnavailable(
+                "That time cannot be offered: it is not free, or the patient is not waiting any more."
+            )
+        offer.by = by if getattr(by, "is_authenticated", False) else None
+        offer.save(update_fields=["by"])
+    return offer
 
 
 def _ranked(slot: FreedSlot, rules: matching.Rules, now: datetime) -> list[Entry]:
