@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
+
 from bookings.diary.closures import closed_days
 from bookings.domain.grid import Column, Span, minute_of_day, minutes_of
 from bookings.models import MAX_APPOINTMENT, Appointment, TimeOff, WorkingHours
@@ -36,6 +38,7 @@ GRID_FIELDS = (
     "treatment__name",
     "area__name",
     "course__sessions_planned",
+    "held_until",
 )
 
 
@@ -57,6 +60,7 @@ class GridAppointment:
     treatment_name: str
     area_name: str
     sessions_planned: int | None
+    held_until: datetime | None  # a waitlist offer's hold: shown for what it is, until then
 
 
 def _grid_appointments(rows) -> list[GridAppointment]:
@@ -105,10 +109,13 @@ def day_load(*, place: Location, day: date, by_room: bool) -> DayData:
         for pid, start, end, reason in rows.values_list("practitioner_id", "start", "end", "reason"):
             off[pid].append((minute_of_day(start, day, zone), minute_of_day(end, day, zone), reason))
         data.time_off = off
+    # A live waitlist hold is shown ("held for a waitlist offer until 14:05"): its slot is not free.
     data.appointments = _grid_appointments(
-        Appointment.objects.filter(
+        Appointment.with_holds.filter(
             location=place, start__lt=day_end, end__gt=day_start, start__gte=day_start - MAX_APPOINTMENT
-        ).exclude(status=Appointment.Status.CANCELLED)
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .exclude(status=Appointment.HELD, held_until__lte=timezone.now())
     )
     data.statuses = latest_intake_statuses(data.appointments)
     data.closure = closed_days(place, day, day).get(day)  # closures and public holidays

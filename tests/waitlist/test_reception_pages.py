@@ -101,3 +101,17 @@ def test_a_free_diary_cell_offers_its_time_to_the_waiting_list(client, clinic, r
     form = client.get(link.replace("&amp;", "&")).context["offer_form"]
     assert (form.initial["day"], form.initial["time"]) == ("2026-12-02", "11:00")
     assert "Waiting list</a>" in client.get(f"/staff/diary/{clinic.location.slug}/").content.decode()
+
+
+def test_the_diary_shows_a_live_hold_for_what_it_is_and_not_an_expired_one(client, clinic, reception):
+    import time_machine
+
+    from tests.bookings.conftest import NOW
+
+    entry, _ = offered(clinic, make_patient())
+    client.force_login(reception)
+    day = f"/staff/diary/{clinic.location.slug}/?date=2026-12-04"
+    page = client.get(day).content.decode()
+    assert "held for a waitlist offer until 08:15" in page and entry.patient.last_name in page
+    with time_machine.travel(NOW + timedelta(minutes=16), tick=False):
+        assert "held for a waitlist offer" not in client.get(day).content.decode()

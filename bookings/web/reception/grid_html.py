@@ -85,12 +85,18 @@ def _entry(entry: DiaryEntry, url: str, panel: bool) -> str:
     href = escape(url.format(entry.pk))
     session = f", {escape(entry.session)}" if entry.session else ""
     hx = f' hx-get="{href}"' if panel else ""
+    actions = (
+        ""  # a waitlist hold is nobody's appointment yet: nothing to act on until the offer is answered
+        if entry.status_code == "held"
+        else f'<div><a href="{href}"{hx}>Actions<span class="visually-hidden"> for {escape(entry.start_label)} '
+        f"{escape(entry.patient)}</span></a></div>"
+    )
     return (
         f'<div class="diary-appt diary-appt--{escape(entry.status_code)}" tabindex="0" role="group" '
         f'aria-label="{escape(entry.text)}" data-appointment="{entry.pk}">'
         f"<div><strong>{escape(entry.start_label)}–{escape(entry.end_label)}</strong> {escape(entry.patient)}</div>"
         f"<div>{escape(entry.treatment)}: {escape(entry.area)}{session}</div>"
         f'<div>Status: {escape(entry.status)} · <span class="diary-badge">Intake: {escape(entry.intake)}</span></div>'
-        f'<div><a href="{href}"{hx}>Actions<span class="visually-hidden"> for {escape(entry.start_label)} '
-        f"{escape(entry.patient)}</span></a></div></div>"
+        + actions
+        + "</div>"
     )
