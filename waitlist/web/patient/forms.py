@@ -49,7 +49,7 @@ class JoinForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, patient: Patient, today: date, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"earliest": today, "latest": today + timedelta(days=28)})
+        kwargs["initial"] = {"earliest": today, "latest": today + timedelta(days=28), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.fields["area"].label_from_instance = lambda a: f"{a.treatment.name}: {a.name}"
         self.fields["current_appointment"].queryset = Appointment.objects.filter(
