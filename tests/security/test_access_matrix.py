@@ -47,7 +47,7 @@ EXPECTED = {
     "reports": ("/staff/reports/", row(302, 404, 404, 404, 404, 404, 200)),
     **{
         f"report-{slug}": (f"/staff/reports/{slug}/", row(302, 404, 404, 404, 404, 404, 200))
-        for slug in ("utilisation", "attendance", "patients", "screening", "courses", "messages")
+        for slug in ("utilisation", "attendance", "patients", "screening", "courses", "messages", "waitlist")
     },
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
     "diary-day": ("/staff/diary/{location}/", row(302, 404, 404, 404, 200, 200, 200)),
