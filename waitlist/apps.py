@@ -6,11 +6,15 @@ class WaitlistConfig(AppConfig):
 
     def ready(self) -> None:
         from bookings import signals
+        from bookings.diary.badges import free_cell_counts_register
         from clinic.outbox import register
         from waitlist import receivers
+        from waitlist.badges import waiting_for_freed_cells
         from waitlist.messages import render_offer
         from waitlist.offers import OFFER_KIND
 
         signals.appointment_cancelled.connect(receivers.on_appointment_cancelled, dispatch_uid="waitlist.cancelled")
         signals.appointment_moved.connect(receivers.on_appointment_moved, dispatch_uid="waitlist.moved")
         register(OFFER_KIND)(render_offer)
+        # The day diary's freed cells show how many are waiting for them (one query).
+        free_cell_counts_register(waiting_for_freed_cells)

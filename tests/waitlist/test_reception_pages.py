@@ -115,3 +115,31 @@ def test_the_diary_shows_a_live_hold_for_what_it_is_and_not_an_expired_one(clien
     assert "held for a waitlist offer until 08:15" in page and entry.patient.last_name in page
     with time_machine.travel(NOW + timedelta(minutes=16), tick=False):
         assert "held for a waitlist offer" not in client.get(day).content.decode()
+
+
+def test_a_freed_diary_cell_shows_how_many_are_waiting_for_it_in_one_query(client, clinic, reception, monkeypatch):
+    from datetime import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bookings.appointments.services import appointment_cancel
+    from tests.bookings.conftest import NOW
+
+    start = TOMORROW_10 + timedelta(days=2)  # Friday 4 December, 10:00
+    join(clinic)
+    join(clinic, times=[(time(9), time(12))])
+    join(clinic, weekdays=[0, 1])  # Mondays and Tuesdays only: not this one
+    client.force_login(reception)
+    day = f"/staff/diary/{clinic.location.slug}/?date=2026-12-04"
+    with CaptureQueriesContext(connection) as before:
+        assert "waiting</span>" not in client.get(day).content.decode()
+    appointment_cancel(appointment=book(clinic, start=start), by=None, now=NOW)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(day).content.decode()
+    assert '<span class="badge text-bg-info">2 waiting</span>' in page
+    assert len(after.captured_queries) == len(before.captured_queries)  # the one query runs either way
+    monkeypatch.setattr("bookings.diary.badges._sources", [])  # the diary without the waitlist
+    with CaptureQueriesContext(connection) as without:
+        assert "waiting</span>" not in client.get(day).content.decode()
+    assert len(after.captured_queries) == len(without.captured_queries) + 1
