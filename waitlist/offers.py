@@ -121,8 +121,9 @@ def _current_start(entry: Entry) -> datetime | None:
 
 
 def _offer(slot: FreedSlot, entry: Entry, rules: matching.Rules, now: datetime) -> Offer | None:
+    # Locked until this offer commits: a worker offering another slot skips this entry meanwhile.
     locked = Entry.objects.select_for_update(skip_locked=True).filter(pk=entry.pk, status=Entry.Status.WAITING)
-    if not locked.exists():
+    if not list(locked.values_list("pk", flat=True)):
         return None  # taken by another slot's offer meanwhile
     expires_at = now + rules.hold
     try:
