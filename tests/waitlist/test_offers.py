@@ -170,3 +170,24 @@ def test_it_expires_entries_at_the_end_of_their_range(clinic):
         sweep()
     entry.refresh_from_db()
     assert entry.status == Entry.Status.EXPIRED
+
+
+def test_a_slot_freed_on_the_night_the_clocks_go_forward_is_offered_at_eight_local(clinic):
+    from datetime import UTC, date, datetime
+
+    # Saturday 27 March 2027, 22:00 UTC is 22:00 GMT: quiet. Quiet hours end at 08:00 BST on the
+    # Sunday, which is 07:00 UTC (an hour earlier than in winter).
+    night = datetime(2027, 3, 27, 22, 0, tzinfo=UTC)
+    entry = join(clinic, now=night - timedelta(days=7), earliest=date(2027, 3, 1), latest=date(2027, 4, 10))
+    with time_machine.travel(night, tick=False):
+        appointment = book(clinic, start=datetime(2027, 3, 30, 9, 0, tzinfo=UTC), now=night)
+        appointment_cancel(appointment=appointment, by=None, now=night)
+        sweep()
+    assert not Offer.objects.exists()
+    assert FreedSlot.objects.get().offer_after == datetime(2027, 3, 28, 7, 0, tzinfo=UTC)
+    with time_machine.travel(datetime(2027, 3, 28, 6, 59, tzinfo=UTC), tick=False):
+        sweep()
+    assert not Offer.objects.exists()
+    with time_machine.travel(datetime(2027, 3, 28, 7, 0, tzinfo=UTC), tick=False):
+        sweep()
+    assert Offer.objects.get().entry == entry
