@@ -94,6 +94,7 @@ class FreedSlot(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         MOVED = "moved", "Moved"
         RECEPTION = "reception", "Offered by reception"
+        HOURS = "hours", "New working hours"
 
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinic.models import Location
+from waitlist.domain.hours import added_spans, freed_on_days
 from waitlist.models import FreedSlot
 from waitlist.services import slot_freed
+
+# New working hours are offered for the next two weeks: further ahead, patients book them online.
+NEW_HOURS_DAYS = 14
 
 
 def on_appointment_cancelled(sender: Any, *, appointment: Any, now: Any, **kwargs: Any) -> None:
@@ -35,3 +40,22 @@ def on_appointment_moved(
         appointment=appointment,
         now=now,
     )
+
+
+def on_working_hours_changed(
+    sender: Any, *, practitioner_id: int, location_id: int, before: Any, after: Any, now: Any, **kwargs: Any
+) -> None:
+    added = added_spans(before, after)
+    if not added:
+        return
+    location = Location.objects.get(pk=location_id)
+    today = now.astimezone(location.zone).date()
+    for start, end in freed_on_days(added, first_day=today, days=NEW_HOURS_DAYS, tz=location.zone):
+        slot_freed(
+            location_id=location_id,
+            practitioner_id=practitioner_id,
+            start=start,
+            end=end,
+            cause=FreedSlot.Cause.HOURS,
+            now=now,
+        )

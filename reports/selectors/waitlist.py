@@ -1,7 +1,8 @@
 """The waiting list: offers sent and how they ended; freed slots refilled, and how fast.
 
 Offers are those made in the period (at the freed slot's location, in its zone); freed slots are
-those freed (a cancellation or a move, or reception offering a time by hand) in the period.
+those freed in the period (a cancellation or a move, new working hours, or reception offering a
+time by hand).
 Refilled: a waiting patient took the slot through an offer. The time to rebooking runs from the
 cancellation that freed the slot to the accepted offer's booking.
 

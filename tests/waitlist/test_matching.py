@@ -131,3 +131,26 @@ def test_daytime_quiet_hours_that_do_not_cross_midnight():
     lunch = Rules(**{**RULES.__dict__, "quiet_start": time(12), "quiet_end": time(14)})
     assert is_quiet(datetime(2026, 12, 1, 13, 0, tzinfo=UTC), lunch)
     assert quiet_ends(datetime(2026, 12, 1, 13, 0, tzinfo=UTC), lunch) == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+
+
+def test_new_hours_are_the_new_blocks_less_the_old_ones():
+    from waitlist.domain.hours import added_spans
+
+    before = [(0, time(9), time(13)), (2, time(12), time(13))]
+    after = [(0, time(9), time(17)), (1, time(9), time(12)), (2, time(9), time(17))]
+    assert added_spans(before, after) == {
+        0: [(time(13), time(17))],
+        1: [(time(9), time(12))],
+        2: [(time(9), time(12)), (time(13), time(17))],
+    }
+    assert added_spans(after, before) == {}  # fewer hours free nothing
+
+
+def test_new_hours_keep_their_wall_clock_time_across_the_clock_change():
+    from waitlist.domain.hours import freed_on_days
+
+    spans = freed_on_days({6: [(time(9), time(10))]}, first_day=date(2027, 3, 21), days=8, tz=LONDON)
+    assert spans == [
+        (datetime(2027, 3, 21, 9, 0, tzinfo=UTC), datetime(2027, 3, 21, 10, 0, tzinfo=UTC)),  # GMT
+        (datetime(2027, 3, 28, 8, 0, tzinfo=UTC), datetime(2027, 3, 28, 9, 0, tzinfo=UTC)),  # BST
+    ]

@@ -191,3 +191,22 @@ def test_a_slot_freed_on_the_night_the_clocks_go_forward_is_offered_at_eight_loc
     with time_machine.travel(datetime(2027, 3, 28, 7, 0, tzinfo=UTC), tick=False):
         sweep()
     assert Offer.objects.get().entry == entry
+
+
+def test_new_working_hours_are_offered_like_a_freed_slot(clinic, reception):
+    from datetime import time
+
+    from bookings.diary.hours import Block, working_hours_replace
+
+    evening = join(clinic, times=[(time(17), time(19))])
+    join(clinic, times=[(time(9), time(12))])  # mornings only: not for the new evenings
+    blocks = [Block(day, time(9), time(19)) for day in range(7)]
+    working_hours_replace(
+        practitioner=clinic.practitioner, location=clinic.location, blocks=blocks, by=reception, now=NOW
+    )
+    slots = list(FreedSlot.objects.order_by("start"))
+    # Two weeks of 17:00-19:00, less this evening (inside the 12-hour minimum notice).
+    assert len(slots) == 13 and {s.cause for s in slots} == {"hours"}
+    assert (slots[0].start, slots[0].end) == (TOMORROW_10.replace(hour=17), TOMORROW_10.replace(hour=19))
+    offer = slot_offer_next(slot_id=slots[0].pk, now=NOW)
+    assert (offer.entry, offer.start) == (evening, TOMORROW_10.replace(hour=17))
