@@ -24,3 +24,6 @@ appointment_status_changed = Signal()
 # were replaced; before and after are (weekday, start, end) local wall-clock blocks, so the apps
 # above can tell which times are newly bookable.
 working_hours_changed = Signal()
+# practitioner_id, start, end, by, now: time off was removed; the practitioner's working time
+# inside [start, end) is bookable again.
+time_off_removed = Signal()

@@ -16,6 +16,7 @@ class WaitlistConfig(AppConfig):
         signals.appointment_cancelled.connect(receivers.on_appointment_cancelled, dispatch_uid="waitlist.cancelled")
         signals.appointment_moved.connect(receivers.on_appointment_moved, dispatch_uid="waitlist.moved")
         signals.working_hours_changed.connect(receivers.on_working_hours_changed, dispatch_uid="waitlist.hours")
+        signals.time_off_removed.connect(receivers.on_time_off_removed, dispatch_uid="waitlist.time_off")
         register(OFFER_KIND)(render_offer)
         # The day diary's freed cells show how many are waiting for them (one query).
         free_cell_counts_register(waiting_for_freed_cells)

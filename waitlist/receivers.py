@@ -5,10 +5,13 @@ the offer is made by a worker once it has (never inside the patient's request)."
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
+from bookings.models import WorkingHours
 from clinic.models import Location
-from waitlist.domain.hours import added_spans, freed_on_days
+from waitlist.domain.hours import added_spans, freed_on_days, working_time_within
 from waitlist.models import FreedSlot
 from waitlist.services import slot_freed
 
@@ -59,3 +62,25 @@ def on_working_hours_changed(
             cause=FreedSlot.Cause.HOURS,
             now=now,
         )
+
+
+def on_time_off_removed(sender: Any, *, practitioner_id: int, start: Any, end: Any, now: Any, **kwargs: Any) -> None:
+    """The working time the removed time off covered, at each location, in the next two weeks."""
+    end = min(end, now + timedelta(days=NEW_HOURS_DAYS))
+    if end <= start:
+        return
+    blocks: dict[int, list] = defaultdict(list)
+    for location_id, weekday, block_start, block_end in WorkingHours.objects.filter(
+        practitioner_id=practitioner_id
+    ).values_list("location_id", "weekday", "start", "end"):
+        blocks[location_id].append((weekday, block_start, block_end))
+    for location in Location.objects.filter(pk__in=list(blocks)):
+        for freed_start, freed_end in working_time_within(blocks[location.pk], start=start, end=end, tz=location.zone):
+            slot_freed(
+                location_id=location.pk,
+                practitioner_id=practitioner_id,
+                start=freed_start,
+                end=freed_end,
+                cause=FreedSlot.Cause.HOURS,
+                now=now,
+            )

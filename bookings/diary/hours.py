@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from bookings.models import Appointment, TimeOff, Weekday, WorkingHours
-from bookings.signals import working_hours_changed
+from bookings.signals import time_off_removed, working_hours_changed
 from clinic.audit import audit_record
 from clinic.models import Location, Practitioner
 from clinic.roles import Role, roles_of
@@ -235,3 +235,11 @@ def time_off_remove(*, time_off: TimeOff, by: Any, now: datetime) -> None:
             },
         )
         time_off.delete()
+        time_off_removed.send(
+            TimeOff,
+            practitioner_id=time_off.practitioner_id,
+            start=time_off.start,
+            end=time_off.end,
+            by=by,
+            now=now,
+        )

@@ -154,3 +154,16 @@ def test_new_hours_keep_their_wall_clock_time_across_the_clock_change():
         (datetime(2027, 3, 21, 9, 0, tzinfo=UTC), datetime(2027, 3, 21, 10, 0, tzinfo=UTC)),  # GMT
         (datetime(2027, 3, 28, 8, 0, tzinfo=UTC), datetime(2027, 3, 28, 9, 0, tzinfo=UTC)),  # BST
     ]
+
+
+def test_removed_time_off_frees_the_working_time_inside_it():
+    from waitlist.domain.hours import working_time_within
+
+    every_day = [(d, time(9), time(17)) for d in range(7)]
+    spans = working_time_within(
+        every_day,
+        start=datetime(2026, 12, 2, 12, 0, tzinfo=UTC),  # Wednesday noon
+        end=datetime(2026, 12, 4, 11, 0, tzinfo=UTC),  # Friday 11:00
+        tz=LONDON,
+    )
+    assert [(a.day, a.hour, b.hour) for a, b in spans] == [(2, 12, 17), (3, 9, 17), (4, 9, 11)]

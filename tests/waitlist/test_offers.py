@@ -210,3 +210,17 @@ def test_new_working_hours_are_offered_like_a_freed_slot(clinic, reception):
     assert (slots[0].start, slots[0].end) == (TOMORROW_10.replace(hour=17), TOMORROW_10.replace(hour=19))
     offer = slot_offer_next(slot_id=slots[0].pk, now=NOW)
     assert (offer.entry, offer.start) == (evening, TOMORROW_10.replace(hour=17))
+
+
+def test_removed_time_off_is_offered_like_a_freed_slot(clinic, reception):
+    from bookings.diary.hours import time_off_remove
+    from bookings.models import TimeOff
+
+    entry = join(clinic)
+    away = TimeOff.objects.create(
+        practitioner=clinic.practitioner, start=TOMORROW_10.replace(hour=0), end=TOMORROW_10.replace(hour=23)
+    )
+    time_off_remove(time_off=away, by=reception, now=NOW)
+    [slot] = FreedSlot.objects.all()
+    assert (slot.start, slot.end, slot.cause) == (TOMORROW_10.replace(hour=9), TOMORROW_10.replace(hour=17), "hours")
+    assert slot_offer_next(slot_id=slot.pk, now=NOW).entry == entry

@@ -50,3 +50,23 @@ def freed_on_days(
                 )
             )
     return out
+
+
+def working_time_within(
+    blocks: Iterable[Block], *, start: datetime, end: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime]]:
+    """The parts of [start, end) inside the weekly blocks, date by local date (time off removed:
+    what is bookable again), as UTC instants."""
+    by_weekday: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, block_start, block_end in blocks:
+        by_weekday[weekday].append((block_start, block_end))
+    out = []
+    day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    while day <= last:
+        for block_start, block_end in sorted(by_weekday.get(day.weekday(), ())):
+            a = max(start, datetime.combine(day, block_start, tzinfo=tz))
+            b = min(end, datetime.combine(day, block_end, tzinfo=tz))
+            if a < b:
+                out.append((a.astimezone(UTC), b.astimezone(UTC)))
+        day += timedelta(days=1)
+    return out
