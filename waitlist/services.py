@@ -126,7 +126,9 @@ def slot_freed(
 def entries_expire(*, now: datetime) -> int:
     """Entries whose range has ended (in their location's own day) expire."""
     expired = 0
-    for entry in Entry.objects.filter(status=Entry.Status.WAITING, latest__lt=now.date() + timedelta(days=1)):
+    # Ranges ending by tomorrow in UTC, then each checked against its location's own date.
+    ending = Entry.objects.filter(status=Entry.Status.WAITING, latest__lt=now.date() + timedelta(days=1))
+    for entry in ending.select_related("location"):
         if entry.latest < now.astimezone(entry.location.zone).date():
             expired += Entry.objects.filter(pk=entry.pk, status=Entry.Status.WAITING).update(
                 status=Entry.Status.EXPIRED
