@@ -20,3 +20,10 @@ appointment_cancelled = Signal()
 appointment_moved = Signal()
 # appointment, previous, by, now: arrived, completed, no-show, or back to booked.
 appointment_status_changed = Signal()
+# practitioner_id, location_id, before, after, by, now: a practitioner's weekly hours at a location
+# were replaced; before and after are (weekday, start, end) local wall-clock blocks, so the apps
+# above can tell which times are newly bookable.
+working_hours_changed = Signal()
+# practitioner_id, start, end, by, now: time off was removed; the practitioner's working time
+# inside [start, end) is bookable again.
+time_off_removed = Signal()

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "intake",
     "bookings",
     "photos",
+    "waitlist",
     "privacy",
     "reports",
 ]
@@ -306,6 +307,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    # Expired waitlist offers cascade to the next match; freed slots whose task was lost are offered.
+    "waitlist-sweep": {"task": "waitlist.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
     "purge-idempotency-keys": {
         "task": "clinic.tasks.purge_idempotency_keys",
         "schedule": 3600.0,

@@ -8,6 +8,7 @@ api_patterns = [
     path("", include("treatments.api.urls")),
     path("", include("bookings.api.urls")),
     path("", include("intake.api.urls")),
+    path("", include("waitlist.api.urls")),
     path("", include("clinic.schema_urls")),
 ]
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("", include("photos.web.practitioner.urls")),
     path("", include("photos.web.patient.urls")),
     path("", include("photos.web.urls")),
+    path("", include("waitlist.web.patient.urls")),
+    path("", include("waitlist.web.reception.urls")),
     path("", include("privacy.urls")),
     path("", include("reports.web.manager.urls")),
     path("", include("clinic.accounts.urls")),

@@ -28,6 +28,7 @@ from clinic.errors import Conflict
 from clinic.models import Patient
 from intake import privacy as intake_part
 from photos import privacy as photos_part
+from waitlist import privacy as waitlist_part
 
 # The export's sections, in the order a reader meets them.
 SECTIONS = (
@@ -41,6 +42,7 @@ SECTIONS = (
     "consents",
     "photo_consents",
     "photos",
+    "waitlist_entries",
     "calendar_feed",
     "notifications",
     "audit_events",
@@ -54,6 +56,7 @@ def patient_export(*, patient: Patient, by: Any) -> dict[str, Any]:
         **bookings_part.patient_export_part(patient),
         **intake_part.patient_export_part(patient),
         **photos_part.patient_export_part(patient),
+        **waitlist_part.patient_export_part(patient),
     }
     data = {"exported_at": timezone.now().isoformat(), **{name: parts[name] for name in SECTIONS}}
     audit_record(actor=by, action="patient.export", obj=patient, patient=patient)
@@ -66,6 +69,8 @@ def patient_erase(*, patient: Patient, by: Any, now: datetime) -> None:
         patient = Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
         if clinic_part.patient_erased_at(patient):
             raise Conflict("This patient has already been erased.")
+        # Off the waiting list before anything else: an open offer's hold goes with it.
+        waitlist_part.patient_erase_part(patient, by=by, now=now)
         # Bookings first: its cancellations schedule "appointment cancelled" messages, which the
         # clinic's part then drops with every other pending message to this patient.
         bookings_part.patient_erase_part(patient, by=by, now=now)

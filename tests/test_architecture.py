@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "clinic", "treatments", "intake", "bookings", "photos", "privacy", "reports")
+APPS = ("config", "clinic", "treatments", "intake", "bookings", "photos", "privacy", "reports", "waitlist")
 MAX_MODULE_LINES = 400
 MAX_VIEW_LINES = 45
 
@@ -81,6 +81,9 @@ def _fake_project(tmp_path: Path, imports: dict[str, str]) -> Path:
         ("bookings.appointments.records", "from photos import models", "bookings never imports the top floor"),
         ("photos.services", "import privacy", "photos sits on bookings, under the top floor"),
         ("photos.domain.images", "import django", "domain modules are pure"),
+        ("bookings.appointments.holds", "import waitlist", "bookings never imports the top floor"),
+        ("waitlist.services", "import privacy", "waitlist sits on bookings"),
+        ("waitlist.domain.matching", "import django", "domain modules are pure"),
     ],
 )
 def test_the_rules_catch_a_forbidden_arrow(tmp_path, module, line, broken):

@@ -151,6 +151,8 @@ class StatusSerializer(serializers.Serializer):
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
+    # The statuses an appointment moves between: a waitlist hold is never one the API shows.
+    status = serializers.ChoiceField(choices=Appointment.Status.choices, read_only=True)
     practitioner = serializers.IntegerField(source="practitioner_id")
     practitioner_name = serializers.CharField(source="practitioner.display_name")
     room = serializers.IntegerField(source="room_id")
@@ -191,6 +193,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
 
 class CourseSessionSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=Appointment.Status.choices, read_only=True)
     number = serializers.IntegerField(source="session_number", allow_null=True)
     appointment = serializers.IntegerField(source="pk", help_text="GET /api/appointments/{id}/")
 

@@ -97,6 +97,7 @@ def _book(
         treatment=course.treatment,
         first_day=targets[0].local_date - half,
         last_day=targets[-1].local_date + half,
+        now=now,
     )
     placements = place_course(
         targets=targets,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from bookings.appointments.errors import PatientBusy, SlotUnavailable
 from bookings.diary.loading import availability_search, diary_load, staff_rules
 from bookings.domain import availability as av
-from bookings.models import Appointment, BookingRules
+from bookings.models import MAX_APPOINTMENT, Appointment, BookingRules
 from clinic.models import Location, Practitioner, Room
 from treatments.models import Area, Treatment
 
@@ -88,6 +88,7 @@ def slot_free(request: SlotRequest, *, rules: BookingRules, now: datetime) -> av
         exclude_appointment_id=request.exclude_appointment_id,
         rules=rules,
         count_rooms=True,
+        now=now,
     )
     rooms = [r for r in diary.rooms if request.room_id is None or r.room_id == request.room_id]
     engine_rules = staff_rules(diary.rules) if request.for_staff else diary.rules
@@ -178,6 +179,7 @@ def slot_alternatives(request: SlotRequest, *, area: Area, numbing_cream: bool, 
 PRACTITIONER_OVERLAP = "bookings_appt_no_practitioner_overlap"
 ROOM_OVERLAP = "bookings_appt_no_room_overlap"
 PATIENT_OVERLAP = "bookings_appt_no_patient_overlap"
+OVERLAPS = (PRACTITIONER_OVERLAP, ROOM_OVERLAP, PATIENT_OVERLAP)
 DEADLOCK_DETECTED = "40P01"
 
 
@@ -194,6 +196,7 @@ def appointment_insert(appointment: Appointment, *, update: bool = False, any_ro
         _check_patient_free(appointment)  # no exclusion constraint to ask afterwards
     tried: set[int] = set()
     deadlocks = 0
+    holds_released = False
     while True:
         try:
             with transaction.atomic():
@@ -212,6 +215,13 @@ def appointment_insert(appointment: Appointment, *, update: bool = False, any_ro
             raise SlotUnavailable("Someone has just booked that time.") from exc
         except IntegrityError as exc:
             constraint = _constraint_of(exc)
+            if constraint in OVERLAPS and not holds_released:
+                # A waitlist hold past its held_until still matches the constraint (its condition
+                # cannot read the clock): release the expired ones in the way and insert once more.
+                # Only a refused insert pays for this; the waitlist's sweep cascades the offer.
+                holds_released = True
+                if holds_release_expired(appointment, now=timezone.now()):
+                    continue
             if constraint == PATIENT_OVERLAP:
                 # Asked only now (the savepoint is rolled back): a read before every insert
                 # would cost each booking a statement to word a refusal that is rare.
@@ -251,6 +261,25 @@ def _hold_buffer(appointments: list[Appointment]) -> None:
     buffer = BookingRules.current().as_availability_rules().buffer
     for appointment in appointments:
         appointment.blocked_until = appointment.end + buffer
+
+
+def holds_release_expired(appointment: Appointment, *, now: datetime) -> int:
+    """Delete the expired waitlist holds that overlap `appointment` (its practitioner, room or
+    patient): how many went."""
+    end = appointment.blocked_until or appointment.end
+    expired = (
+        Appointment.with_holds.filter(status=Appointment.HELD, held_until__lte=now)
+        .filter(start__lt=end, start__gte=appointment.start - MAX_APPOINTMENT)
+        .filter(Q(blocked_until__gt=appointment.start) | Q(blocked_until__isnull=True, end__gt=appointment.start))
+        .filter(
+            Q(practitioner_id=appointment.practitioner_id)
+            | Q(room_id=appointment.room_id)
+            | Q(patient_id=appointment.patient_id)
+        )
+        .exclude(pk=appointment.pk)
+    )
+    deleted, _ = expired.delete()
+    return deleted
 
 
 def _another_free_room(appointment: Appointment, tried: set[int]) -> int | None:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from bookings.models import Appointment, TimeOff, Weekday, WorkingHours
+from bookings.signals import time_off_removed, working_hours_changed
 from clinic.audit import audit_record
 from clinic.models import Location, Practitioner
 from clinic.roles import Role, roles_of
@@ -151,12 +152,12 @@ def working_hours_replace(
         problems = blocks_check(blocks, others)
         if problems:
             raise ValidationError(problems)
-        before = [
-            str(Block(w, s, e))
-            for w, s, e in WorkingHours.objects.filter(practitioner=practitioner, location=location)
+        old_blocks = list(
+            WorkingHours.objects.filter(practitioner=practitioner, location=location)
             .order_by("weekday", "start")
             .values_list("weekday", "start", "end")
-        ]
+        )
+        before = [str(Block(w, s, e)) for w, s, e in old_blocks]
         WorkingHours.objects.filter(practitioner=practitioner, location=location).delete()
         WorkingHours.objects.bulk_create(
             WorkingHours(practitioner=practitioner, location=location, weekday=b.weekday, start=b.start, end=b.end)
@@ -173,6 +174,15 @@ def working_hours_replace(
                 "after": [str(b) for b in blocks],
                 "booked_outside": [a.pk for a in outside],
             },
+        )
+        working_hours_changed.send(
+            WorkingHours,
+            practitioner_id=practitioner.pk,
+            location_id=location.pk,
+            before=old_blocks,
+            after=[(b.weekday, b.start, b.end) for b in blocks],
+            by=by,
+            now=now,
         )
     return outside
 
@@ -225,3 +235,11 @@ def time_off_remove(*, time_off: TimeOff, by: Any, now: datetime) -> None:
             },
         )
         time_off.delete()
+        time_off_removed.send(
+            TimeOff,
+            practitioner_id=time_off.practitioner_id,
+            start=time_off.start,
+            end=time_off.end,
+            by=by,
+            now=now,
+        )

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connection
 from django.db.models import BigIntegerField, F, Func, Q, TimeField, Value, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from bookings.diary.closures import closed_days
 from bookings.domain import availability as av
@@ -44,7 +45,9 @@ def diary_load(
     exclude_appointment_id: int | None = None,
     rules: BookingRules | None = None,
     count_rooms: bool = False,
+    now: datetime | None = None,
 ) -> Diary:
+    """`now` decides which waitlist holds are still live (busy); an expired hold is free."""
     rules = rules or BookingRules.current()
     engine_rules = rules.as_availability_rules()
     window = av.busy_window(
@@ -62,7 +65,7 @@ def diary_load(
     time_off: dict[int, list[av.Interval]] = defaultdict(list)
     room_busy: dict[int, list[av.Interval]] = defaultdict(list)
     rooms_used: dict[int, Counter] = defaultdict(Counter)
-    rows = _busy_rows(ids, location, window, exclude_appointment_id)
+    rows = _busy_rows(ids, location, window, exclude_appointment_id, now)
     # The hot loop of a large search (30,000 rows): each distinct instant becomes a datetime once,
     # each row a tuple, with no function call per row.
     moments = {m: _EPOCH + timedelta(microseconds=m) for m in {r[1] for r in rows} | {r[2] for r in rows}}
@@ -157,10 +160,17 @@ class _Micros(Func):
         return self.as_sql(compiler, connection, template=template)
 
 
-def _busy_rows(ids: list[int], location: Location, window: av.Interval, exclude_appointment_id: int | None):
-    """Appointments (room set) and time off (room NULL) in one round trip."""
-    # Override bookings still occupy the practitioner and room, so they count as busy here.
-    appointments = Appointment.objects.active().filter(
+def _busy_rows(
+    ids: list[int],
+    location: Location,
+    window: av.Interval,
+    exclude_appointment_id: int | None,
+    now: datetime | None = None,
+):
+    """Appointments and live waitlist holds (room set) and time off (room NULL) in one round trip."""
+    # Override bookings still occupy the practitioner and room, so they count as busy here; so
+    # does a waitlist hold until its held_until (the constraints hold it; the engine agrees).
+    appointments = Appointment.with_holds.busy_at(now or timezone.now()).filter(
         Q(practitioner_id__in=ids) | Q(location=location),
         start__lt=window.end,
         end__gt=window.start,
@@ -224,6 +234,7 @@ def availability_search(
         last_day=last_day,
         practitioner_id=practitioner_id,
         rules=rules,
+        now=now,
     )
     slots = av.find_slots(
         practitioners=diary.practitioners,
@@ -264,6 +275,7 @@ def slot_still_free(
         practitioner_id=practitioner_id,
         exclude_appointment_id=exclude_appointment_id,
         rules=rules,
+        now=now,
     )
     duration = visit_length(area=area, numbing_cream=numbing_cream, rules=rules)
     return any(

@@ -46,10 +46,16 @@ def diary_entry(appointment: GridAppointment, zone: ZoneInfo, statuses: dict[tup
         treatment=appointment.treatment_name,
         area=appointment.area_name,
         session=f"session {number} of {sessions}" if sessions and number else "",
-        status=Appointment.Status(appointment.status).label,
+        status=_status_words(appointment, zone),
         status_code=appointment.status,
         intake=intake_words(statuses, appointment),
     )
+
+
+def _status_words(appointment: GridAppointment, zone: ZoneInfo) -> str:
+    if appointment.status == Appointment.HELD and appointment.held_until is not None:
+        return f"held for a waitlist offer until {appointment.held_until.astimezone(zone):%H:%M}"
+    return Appointment.Status(appointment.status).label
 
 
 # A course as its patient reads it (My appointments): next to the questionnaire's own words

@@ -24,6 +24,13 @@ MAX_APPOINTMENT = timedelta(hours=8)
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def busy_at(self, now: datetime) -> AppointmentQuerySet:
+        """What holds a practitioner, a room and a patient: the active appointments and the
+        waitlist's holds that are still live at `now` (an expired hold is free)."""
+        return self.filter(
+            models.Q(status__in=Appointment.ACTIVE_STATUSES) | models.Q(status=Appointment.HELD, held_until__gt=now)
+        )
+
     def active(self) -> AppointmentQuerySet:
         return self.filter(status__in=Appointment.ACTIVE_STATUSES)
 
@@ -33,6 +40,18 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
 
     def for_patient_user(self, user) -> AppointmentQuerySet:
         return self.filter(patient__user=user)
+
+
+class AppointmentManager(models.Manager.from_queryset(AppointmentQuerySet)):  # type: ignore[misc]
+    """Appointments, without the waitlist's holds.
+
+    A hold (status `held`) is a row only so that the exclusion constraints keep its slot for the
+    patient it is offered to; it is nobody's appointment. Leaving holds out of the default manager
+    keeps them out of every diary, list, feed, report, reminder and export that reads
+    appointments; the availability engine and the waitlist read them through `with_holds`."""
+
+    def get_queryset(self) -> AppointmentQuerySet:
+        return super().get_queryset().exclude(status=Appointment.HELD)
 
 
 class Appointment(models.Model):
@@ -50,6 +69,9 @@ class Appointment(models.Model):
 
     # Statuses that hold the practitioner and the room (the exclusion constraints' condition).
     ACTIVE_STATUSES = (Status.BOOKED, Status.ARRIVED, Status.COMPLETED)
+    # A waitlist offer's hold on a slot (bookings/appointments/holds.py): not one of the statuses
+    # an appointment moves between (no service ever changes a hold's status), so not in Status.
+    HELD = "held"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
     practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="appointments")
@@ -64,7 +86,9 @@ class Appointment(models.Model):
     # buffer is the database's guarantee too, not only the availability engine's.
     blocked_until = models.DateTimeField(null=True, blank=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TREATMENT)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    status = models.CharField(
+        max_length=20, choices=[*Status.choices, ("held", "Held for a waitlist offer")], default=Status.BOOKED
+    )
     numbing_cream = models.BooleanField(default=False)
     course = models.ForeignKey("Course", on_delete=models.PROTECT, null=True, blank=True, related_name="appointments")
     session_number = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -76,6 +100,9 @@ class Appointment(models.Model):
         default=False, help_text="Booked by reception over a conflict; exempt from the no-overlap rule."
     )
     override_reason = models.CharField(max_length=300, blank=True)
+    # A hold's end: after it the slot is free again whatever the row says (the availability
+    # engine reads it; a booking refused by a hold past it deletes the hold and tries again).
+    held_until = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(max_length=300, blank=True)
     # When it was cancelled: whether that was inside the cut-off (a late cancellation, a kept
     # deposit) and how soon a freed slot was refilled are read from here (migration 0014 filled
@@ -93,7 +120,8 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AppointmentQuerySet.as_manager()
+    objects = AppointmentManager()
+    with_holds = AppointmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -107,12 +135,16 @@ class Appointment(models.Model):
                 condition=models.Q(start__lt=models.F("end")), name="bookings_appt_start_before_end"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["booked", "arrived", "completed", "cancelled", "no_show"]),
+                condition=models.Q(status__in=["booked", "arrived", "completed", "cancelled", "no_show", "held"]),
                 name="bookings_appt_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(is_override=False) | ~models.Q(override_reason=""),
                 name="bookings_appt_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="held") | models.Q(held_until__isnull=False),
+                name="bookings_appt_hold_has_end",
             ),
             # The no-overlap exclusion constraints (practitioner and room, buffer included; and the
             # patient, who is never in two places) are PostgreSQL-only and live in migrations

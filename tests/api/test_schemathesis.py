@@ -36,6 +36,7 @@ from intake.consent import consent_record
 from intake.selectors import intake_questions
 from intake.services import intake_open, intake_save_answers, intake_submit
 from tests.bookings.conftest import NOW
+from tests.waitlist.conftest import offered
 
 pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis, pytest.mark.usefixtures("frozen_now")]
 
@@ -111,6 +112,7 @@ def world(clinic, reception):
         "/api/appointments/{id}/": [appointment.pk],
         "/api/intakes/{id}/": [intake.pk, draft.pk],
         "/api/courses/{id}/": [appointment.course_id],
+        "/api/waitlist/{id}/": [offered(clinic, patient)[0].pk],  # waiting, and offered a freed time
     }
     free_at = (NOW + timedelta(days=1)).replace(hour=11)
     references = {
@@ -124,6 +126,8 @@ def world(clinic, reception):
         # The consent of the draft signed (200), or refused for the submitted one (409).
         "typed_name": [patient.full_name],
         "agreed": [True],
+        "earliest": [str(NOW.date())],
+        "latest": [str(NOW.date() + timedelta(days=14))],
     }
     days = {"start": [str(NOW.date() + timedelta(days=1))], "end": [str(NOW.date() + timedelta(days=3))]}
     return headers, ids, references, days
@@ -187,6 +191,6 @@ def _run_operation(operation, headers, world) -> str | None:
 def test_every_api_answer_is_documented_and_never_a_server_error(wsgi_app, world, identity):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 21  # the whole API, not a schema that failed to load
+    assert len(operations) >= 25  # the whole API, not a schema that failed to load
     failures = [f for op in operations if (f := _run_operation(op, world[0][identity], world))]
     assert failures == [], "\n\n".join(failures)

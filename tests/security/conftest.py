@@ -19,6 +19,8 @@ from tests.bookings.conftest import NOW, clinic, frozen_now, make_patient, recep
 from tests.bookings.practice import appointment_at, recorded
 from tests.factories import LocationFactory, UserFactory
 from tests.photos.conftest import add_photo, consent, photo_storage_in
+from tests.waitlist.conftest import offered
+from waitlist.links import offer_token
 
 
 @pytest.fixture
@@ -70,7 +72,10 @@ def world(clinic, reception, settings, tmp_path):  # noqa: F811 - the fixtures i
     consent(patient_a, PhotoConsent.Purpose.CLINICAL_RECORD)
     PhotoSettings.objects.update_or_create(pk=1, defaults={"patients_may_view": True})
     photo = add_photo(session.appointment)
+    waitlist_entry, waitlist_offer = offered(clinic, patient_a)  # patient A waits and is offered a time
     ids = {
+        "waitlist_entry": waitlist_entry.pk,
+        "waitlist_offer": offer_token(waitlist_offer),
         "appointment": appointment.pk,
         "completed_appointment": session.appointment_id,
         "patient": patient_a.pk,

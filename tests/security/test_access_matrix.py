@@ -47,7 +47,7 @@ EXPECTED = {
     "reports": ("/staff/reports/", row(302, 404, 404, 404, 404, 404, 200)),
     **{
         f"report-{slug}": (f"/staff/reports/{slug}/", row(302, 404, 404, 404, 404, 404, 200))
-        for slug in ("utilisation", "attendance", "patients", "screening", "courses", "messages")
+        for slug in ("utilisation", "attendance", "patients", "screening", "courses", "messages", "waitlist")
     },
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
     "diary-day": ("/staff/diary/{location}/", row(302, 404, 404, 404, 200, 200, 200)),
@@ -138,6 +138,13 @@ EXPECTED = {
     "review-detail": ("/practitioner/reviews/{intake}/", row(302, 404, 404, 404, 404, 200, 200)),
     "my-appointments": ("/me/appointments/", row(302, 200, 200, 404, 404, 404, 404)),
     "my-appointment-cancel": ("/me/appointments/{appointment}/cancel/", row(302, 200, 404, 404, 404, 404, 404)),
+    # The waiting list (waitlist/): a patient's own entries; the offer's signed link opens only for its patient.
+    "my-waitlist": ("/me/waitlist/", row(302, 200, 200, 404, 404, 404, 404)),
+    "my-waitlist-leave": ("/me/waitlist/{waitlist_entry}/leave/", row(302, 405, 405, 404, 404, 404, 404)),
+    "waitlist-offer": ("/waitlist/offers/{waitlist_offer}/", row(302, 200, 404, 404, 404, 404, 404)),
+    "waitlist-staff": ("/staff/waitlist/{location}/", row(302, 404, 404, 404, 200, 404, 200)),
+    "waitlist-staff-add": ("/staff/waitlist/{location}/add/", row(302, 404, 404, 405, 405, 404, 405)),  # POST only
+    "waitlist-staff-offer": ("/staff/waitlist/{location}/offer/", row(302, 404, 404, 405, 405, 404, 405)),
     "login": ("/accounts/login/", row(200, 302, 302, 302, 302, 302, 302)),
     "register": ("/accounts/register/", row(200, 302, 302, 302, 302, 302, 302)),
     # Sends on to ?next=: sign in first, patients never need it, force_login's staff have passed it.
@@ -170,6 +177,10 @@ EXPECTED = {
     "api-appointment-status": ("/api/appointments/{appointment}/status/", row(401, *[405] * 6)),
     "api-courses": ("/api/courses/", row(401, 200, 200, 200, 200, 200, 200)),
     "api-course": ("/api/courses/{course}/", row(401, 200, 404, 404, 200, 200, 200)),
+    # The waiting list's API is the patient's own (staff add phone patients from the diary's pages).
+    "api-waitlist": ("/api/waitlist/", row(401, 200, 200, 403, 403, 403, 403)),
+    "api-waitlist-entry": ("/api/waitlist/{waitlist_entry}/", row(401, 200, 404, 403, 403, 403, 403)),
+    "api-waitlist-accept": ("/api/waitlist/{waitlist_entry}/accept/", row(401, 405, 405, 403, 403, 403, 403)),
     "api-schema": ("/api/schema/", same(200)),
     "api-docs": ("/api/docs/", same(200)),
 }

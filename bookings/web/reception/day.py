@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from bookings.diary.badges import free_cell_counts
 from bookings.diary.grids import closed_label, day_grid
 from bookings.diary.selectors import day_load
 from bookings.web.reception.grid_html import grid_body
@@ -44,6 +45,11 @@ def day_context(*, place: Location, day: date, by_room: bool, today: date | None
     grid = day_grid(data, now=timezone.now())
     book_url, book_column = reverse("diary-book", args=[place.slug]), "room" if by_room else "practitioner"
     view = "rooms" if by_room else ""
+    # Freed cells carry the count of patients waiting for them (the waitlist's badges: one query).
+    badges = {} if by_room else free_cell_counts(place, day)
+    body = grid_body(
+        grid.rows, panel=True, view=view, book_url=book_url, book_column=book_column, day=day, badges=badges
+    )
     return {
         "location": place,
         "day": day,
@@ -54,7 +60,7 @@ def day_context(*, place: Location, day: date, by_room: bool, today: date | None
         "by_room": by_room,
         "columns": data.columns,
         "rows": grid.rows,
-        "grid_body": grid_body(grid.rows, panel=True, view=view, book_url=book_url, book_column=book_column, day=day),
+        "grid_body": body,
         "appointment_count": grid.appointment_count,
         "opening": grid.opening,
         "closed": closed_label(data.closure),

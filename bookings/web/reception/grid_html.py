@@ -35,6 +35,7 @@ def grid_body(
     book_url: str = "",
     book_column: str = "",
     day: date | None = None,
+    badges: dict[tuple[int, str], int] | None = None,
 ) -> SafeString:
     """<tbody> for `rows` (bookings.domain.grid.grid_rows). With `panel` (the day view), free
     cells link to the booking form and appointments open in the panel (htmx)."""
@@ -56,7 +57,8 @@ def grid_body(
                 out.extend(_entry(entry, appointment_url, panel) for entry in cell.entries)
                 out.append("</td>")
             elif cell.kind == "free":
-                out.append(_free(cell, panel, book_prefix, book_day if book_prefix else ""))
+                waiting = badges.get((cell.column, cell.time), 0) if badges and not cell.past else 0
+                out.append(_free(cell, panel, book_prefix, book_day if book_prefix else "", waiting))
             else:
                 out.append(f'<td class="diary-{escape(cell.kind)}"{_rowspan(cell)}>{escape(cell.label)}</td>')
         out.append("</tr>")
@@ -68,16 +70,19 @@ def _rowspan(cell: GridCell) -> str:
     return f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
 
 
-def _free(cell: GridCell, panel: bool, book_prefix: str, book_day: str) -> str:
+def _free(cell: GridCell, panel: bool, book_prefix: str, book_day: str, waiting: int = 0) -> str:
     if cell.past:
         return '<td class="diary-free"><span class="visually-hidden">Past</span></td>'
     if not (panel and book_prefix):
         return '<td class="diary-free"><span class="visually-hidden">Free</span></td>'
     href = f"{book_prefix}{cell.column}{book_day}&amp;time={escape(cell.time)}"
+    # A freed time with patients on the waiting list for it: the count, beside the booking link
+    # (whose panel offers the time to the waiting list).
+    badge = f' <span class="badge text-bg-info">{waiting} waiting</span>' if waiting else ""
     return (
         f'<td class="diary-free"><a class="diary-book" href="{href}" hx-get="{href}">'
         f'<span aria-hidden="true">+</span><span class="visually-hidden">Free: book {escape(cell.time)}, '
-        f"{escape(cell.column_name)}</span></a></td>"
+        f"{escape(cell.column_name)}</span></a>{badge}</td>"
     )
 
 
@@ -85,12 +90,18 @@ def _entry(entry: DiaryEntry, url: str, panel: bool) -> str:
     href = escape(url.format(entry.pk))
     session = f", {escape(entry.session)}" if entry.session else ""
     hx = f' hx-get="{href}"' if panel else ""
+    actions = (
+        ""  # a waitlist hold is nobody's appointment yet: nothing to act on until the offer is answered
+        if entry.status_code == "held"
+        else f'<div><a href="{href}"{hx}>Actions<span class="visually-hidden"> for {escape(entry.start_label)} '
+        f"{escape(entry.patient)}</span></a></div>"
+    )
     return (
         f'<div class="diary-appt diary-appt--{escape(entry.status_code)}" tabindex="0" role="group" '
         f'aria-label="{escape(entry.text)}" data-appointment="{entry.pk}">'
         f"<div><strong>{escape(entry.start_label)}–{escape(entry.end_label)}</strong> {escape(entry.patient)}</div>"
         f"<div>{escape(entry.treatment)}: {escape(entry.area)}{session}</div>"
         f'<div>Status: {escape(entry.status)} · <span class="diary-badge">Intake: {escape(entry.intake)}</span></div>'
-        f'<div><a href="{href}"{hx}>Actions<span class="visually-hidden"> for {escape(entry.start_label)} '
-        f"{escape(entry.patient)}</span></a></div></div>"
+        + actions
+        + "</div>"
     )

@@ -16,6 +16,7 @@ from reports.selectors.messages import messages_report
 from reports.selectors.patients import patients_report
 from reports.selectors.screening import screening_report
 from reports.selectors.utilisation import utilisation_report
+from reports.selectors.waitlist import waitlist_report
 from reports.web.manager.forms import ReportFilterForm, period_words
 
 # slug -> (title, what it shows, the selector)
@@ -42,6 +43,11 @@ REPORTS = {
         courses_report,
     ),
     "messages": ("Messages", "Sent, failed and dead per kind; reminders and attendance.", messages_report),
+    "waitlist": (
+        "Waiting list",
+        "Offers sent, accepted and expired; freed times refilled and the median time to rebooking.",
+        waitlist_report,
+    ),
 }
 
 
