@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "intake",
     "bookings",
     "photos",
+    "billing",
     "privacy",
     "reports",
 ]

@@ -8,6 +8,7 @@ api_patterns = [
     path("", include("treatments.api.urls")),
     path("", include("bookings.api.urls")),
     path("", include("intake.api.urls")),
+    path("", include("billing.api.urls")),
     path("", include("clinic.schema_urls")),
 ]
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("photos.web.practitioner.urls")),
     path("", include("photos.web.patient.urls")),
     path("", include("photos.web.urls")),
+    path("", include("billing.web.urls")),
     path("", include("privacy.urls")),
     path("", include("reports.web.manager.urls")),
     path("", include("clinic.accounts.urls")),

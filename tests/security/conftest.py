@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
+from billing.domain.money import Line
+from billing.services.invoices import invoice_issue
 from bookings.appointments.services import appointment_book
 from bookings.messages.feeds import calendar_feed_create
 from bookings.models import TimeOff
@@ -70,6 +73,14 @@ def world(clinic, reception, settings, tmp_path):  # noqa: F811 - the fixtures i
     consent(patient_a, PhotoConsent.Purpose.CLINICAL_RECORD)
     PhotoSettings.objects.update_or_create(pk=1, defaults={"patients_may_view": True})
     photo = add_photo(session.appointment)
+    invoice = invoice_issue(
+        location=clinic.location,
+        patient=patient_a,
+        lines=[Line("Session", 1, Decimal("120.00"), Decimal("0.20"))],
+        currency="GBP",
+        by=reception,
+        now=NOW,
+    )
     ids = {
         "appointment": appointment.pk,
         "completed_appointment": session.appointment_id,
@@ -78,6 +89,7 @@ def world(clinic, reception, settings, tmp_path):  # noqa: F811 - the fixtures i
         "practitioner": clinic.practitioner.pk,
         "course": appointment.course_id,
         "photo": photo.pk,
+        "invoice": invoice.pk,
         "intake": intake.pk,
         "draft_intake": draft.pk,
         "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,

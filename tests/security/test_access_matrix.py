@@ -170,6 +170,15 @@ EXPECTED = {
     "api-appointment-status": ("/api/appointments/{appointment}/status/", row(401, *[405] * 6)),
     "api-courses": ("/api/courses/", row(401, 200, 200, 200, 200, 200, 200)),
     "api-course": ("/api/courses/{course}/", row(401, 200, 404, 404, 200, 200, 200)),
+    # Money: a patient's own invoices; reception and managers at their locations; practitioners none.
+    "invoice": ("/invoices/{invoice}/", row(302, 200, 404, 404, 200, 404, 200)),
+    "invoice-pdf": ("/invoices/{invoice}/invoice.pdf", row(302, 200, 404, 404, 200, 404, 200)),
+    "my-invoices": ("/me/invoices/", row(302, 200, 200, 404, 404, 404, 404)),
+    "till-pay": ("/staff/diary/appointments/{appointment}/payments/", row(302, 404, 404, 405, 405, 404, 405)),
+    "till-waive": ("/staff/diary/appointments/{appointment}/waive/", row(302, 404, 404, 405, 405, 404, 405)),
+    "takings": ("/staff/takings/{location}/", row(302, 404, 404, 404, 200, 404, 200)),
+    "api-invoices": ("/api/invoices/", row(401, 200, 200, 200, 200, 200, 200)),  # each their own or none
+    "api-invoice": ("/api/invoices/{invoice}/", row(401, 200, 404, 404, 200, 404, 200)),
     "api-schema": ("/api/schema/", same(200)),
     "api-docs": ("/api/docs/", same(200)),
 }

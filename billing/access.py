@@ -1,0 +1,40 @@
+"""Who may see which money: a patient their own invoices; reception and managers those of the
+locations they work at. Practitioners see none (money is not their part of the visit). Anything
+else is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from billing.models import Invoice
+from bookings.appointments.access import get_appointment_for
+from bookings.models import Appointment
+from clinic.access import locations_for_staff
+from clinic.roles import Role, has_role
+
+TILL_ROLES = (Role.RECEPTION, Role.MANAGER)
+
+
+def invoices_visible_to(user: Any) -> QuerySet[Invoice]:
+    invoices = Invoice.objects.select_related("location", "patient", "credits")
+    if has_role(user, *TILL_ROLES):
+        return invoices.filter(location__in=locations_for_staff(user))
+    if has_role(user, Role.PATIENT):
+        return invoices.filter(patient__user=user)
+    return invoices.none()
+
+
+def get_invoice_for(user: Any, pk: int) -> Invoice:
+    invoice = invoices_visible_to(user).filter(pk=pk).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def get_appointment_for_till(user: Any, pk: int) -> Appointment:
+    if not has_role(user, *TILL_ROLES):
+        raise Http404
+    return get_appointment_for(user, pk)

@@ -1,0 +1,123 @@
+"""What billing shows on the lower apps' pages and API answers, through clinic/extensions.py's
+slots (registered from BillingConfig.ready())."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from billing.domain.fees import deposit_amount
+from billing.models import Deposit, Payment
+from billing.selectors import PriceFact, appointment_account, billing_settings, patient_credit, tariff
+from clinic.extensions import block_register, fact_register
+from clinic.models import Location
+from clinic.roles import Role, has_role
+
+
+def money_dict(amount: Decimal, currency: str) -> dict[str, str]:
+    return {"amount": f"{amount}", "currency": currency}
+
+
+def deposit_quote(*, treatment_id: int, fact: PriceFact | None) -> Decimal:
+    rule = tariff().deposits.get(treatment_id)
+    if rule is None:
+        return Decimal(0)
+    currency = fact.currency if fact else "GBP"
+    return deposit_amount(kind=rule[0], value=rule[1], price=fact.amount if fact else None, currency=currency)
+
+
+def treatment_prices(request: HttpRequest, *, treatment: Any) -> str:
+    rates = tariff()
+    rows = [(area, rates.area_prices(area.pk)) for area in treatment.areas.all()]
+    if not any(prices for _, prices in rows):
+        return ""
+    local_ids = {p.location_id for _, prices in rows for p in prices if p.location_id}
+    names = dict(Location.objects.filter(pk__in=local_ids).values_list("pk", "name")) if local_ids else {}
+    table = [
+        (area, [(names.get(p.location_id, ""), p) for p in sorted(prices, key=lambda p: p.location_id or 0)])
+        for area, prices in rows
+    ]
+    fact = next((p for _, prices in rows for p in prices), None)
+    return render_to_string(
+        "billing/_treatment_prices.html",
+        {
+            "rows": table,
+            "deposit": deposit_quote(treatment_id=treatment.pk, fact=fact),
+            "rule": rates.deposits.get(treatment.pk),
+        },
+        request=request,
+    )
+
+
+def review_money(request: HttpRequest, *, held: Any, patient: Any = None) -> str:
+    fact = tariff().price_for(area_id=held.area.pk, location_id=held.location.pk)
+    deposit = Decimal(0) if held.move else deposit_quote(treatment_id=held.treatment.pk, fact=fact)
+    context = {
+        "fact": fact,
+        "currency": fact.currency if fact else "GBP",
+        "deposit": deposit,
+        "policy": billing_settings().policy(),
+        "moving": bool(held.move),
+    }
+    return render_to_string("billing/_review_money.html", context, request=request)
+
+
+def confirmed_money(request: HttpRequest, *, appointment: Any) -> str:
+    deposit = Deposit.objects.filter(appointment=appointment).first()
+    fact = tariff().price_for(area_id=appointment.area_id, location_id=appointment.location_id)
+    context = {"deposit": deposit, "fact": fact, "policy": billing_settings().policy()}
+    return render_to_string("billing/_confirmed_money.html", context, request=request)
+
+
+def till(request: HttpRequest, *, appointment: Any, user: Any = None) -> str:
+    if not has_role(request.user, Role.RECEPTION, Role.MANAGER):
+        return ""
+    account = appointment_account(appointment, with_credit=True)
+    context = {
+        "appointment": appointment,
+        "account": account,
+        "credit": account.credit,
+        "methods": Payment.Method.choices,
+    }
+    return render_to_string("billing/_till.html", context, request=request)
+
+
+def my_money(request: HttpRequest, *, patient: Any) -> str:
+    return render_to_string("billing/_my_money.html", {"credit": patient_credit(patient)}, request=request)
+
+
+def api_area_prices(*, treatments: Any = None) -> dict[int, dict[str, Any]]:
+    """area id -> {"price": the clinic-wide price or None, "location_prices": [...]} (no query:
+    the tariff is memoised)."""
+    out: dict[int, dict[str, Any]] = {}
+    for (area_id, _), fact in sorted(tariff().prices.items(), key=lambda kv: (kv[0][0], kv[1].location_slug)):
+        entry = out.setdefault(area_id, {"price": None, "location_prices": []})
+        value = {**money_dict(fact.amount, fact.currency), "vat_rate": f"{fact.vat_rate}"}
+        if fact.location_id is None:
+            entry["price"] = value
+        else:
+            entry["location_prices"].append({**value, "location": fact.location_slug})
+    return out
+
+
+def api_deposits(*, appointments: list[Any]) -> dict[int, dict[str, Any]]:
+    """Each appointment's deposit (one query for the lot). Online payment is not offered (payment
+    is at the clinic), so `payment_url` is null."""
+    deposits = Deposit.objects.filter(appointment__in=[a.pk for a in appointments]) if appointments else []
+    return {
+        d.appointment_id: {**money_dict(d.amount, d.currency), "status": d.status, "payment_url": None}
+        for d in deposits
+    }
+
+
+def register() -> None:
+    block_register("treatments.detail", treatment_prices)
+    block_register("bookings.review", review_money)
+    block_register("bookings.confirmed", confirmed_money)
+    block_register("bookings.diary.appointment", till)
+    block_register("bookings.my_appointments", my_money)
+    fact_register("treatments.area_prices", api_area_prices)
+    fact_register("bookings.deposits", api_deposits)

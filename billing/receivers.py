@@ -1,0 +1,26 @@
+"""Billing's answers to bookings' signals (bookings/signals.py), run inside the booking service's
+transaction: a deposit, a fee, an invoice commit or roll back with the change that caused them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from billing.services.deposits import deposit_open, deposit_settle, session_complete
+from bookings.models import Appointment
+
+Status = Appointment.Status
+
+
+def on_booked(*, appointment: Appointment, by: Any, now, **kwargs: Any) -> None:
+    deposit_open(appointment=appointment, by=by, now=now)
+
+
+def on_cancelled(*, appointment: Appointment, by: Any, now, **kwargs: Any) -> None:
+    deposit_settle(appointment=appointment, by=by, now=now)
+
+
+def on_status_changed(*, appointment: Appointment, previous: str, by: Any, now, **kwargs: Any) -> None:
+    if appointment.status == Status.COMPLETED:
+        session_complete(appointment=appointment, by=by, now=now)
+    elif appointment.status == Status.NO_SHOW:
+        deposit_settle(appointment=appointment, by=by, now=now, no_show=True)

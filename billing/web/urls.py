@@ -1,0 +1,16 @@
+"""Billing's pages: invoices, the patient's list, reception's till and the day's takings."""
+
+from django.urls import path
+
+from billing.web import invoices
+from billing.web.patient import views as patient
+from billing.web.reception import views as reception
+
+urlpatterns = [
+    path("invoices/<int:pk>/", invoices.invoice_page, name="invoice"),
+    path("invoices/<int:pk>/invoice.pdf", invoices.invoice_pdf_download, name="invoice-pdf"),
+    path("me/invoices/", patient.my_invoices, name="my-invoices"),
+    path("staff/diary/appointments/<int:pk>/payments/", reception.till_pay, name="till-pay"),
+    path("staff/diary/appointments/<int:pk>/waive/", reception.till_waive, name="till-waive"),
+    path("staff/takings/<slug:location>/", reception.takings_page, name="takings"),
+]
