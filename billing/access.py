@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from billing.models import Invoice
+from billing.models import Deposit, Invoice
 from bookings.appointments.access import get_appointment_for
 from bookings.models import Appointment
 from clinic.access import locations_for_staff
@@ -38,3 +38,10 @@ def get_appointment_for_till(user: Any, pk: int) -> Appointment:
     if not has_role(user, *TILL_ROLES):
         raise Http404
     return get_appointment_for(user, pk)
+
+
+def get_deposit_for_patient(user: Any, pk: int) -> Deposit:
+    deposit = Deposit.objects.select_related("appointment").filter(pk=pk, appointment__patient__user=user).first()
+    if deposit is None:
+        raise Http404
+    return deposit

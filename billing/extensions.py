@@ -6,11 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from billing.domain.fees import deposit_amount
-from billing.models import Deposit, Payment
+from billing.domain.packages import package_price
+from billing.models import Deposit, Package, Payment
+from billing.providers import payment_provider
 from billing.selectors import PriceFact, appointment_account, billing_settings, patient_credit, tariff
 from clinic.extensions import block_register, fact_register
 from clinic.models import Location
@@ -68,7 +72,8 @@ def review_money(request: HttpRequest, *, held: Any, patient: Any = None) -> str
 def confirmed_money(request: HttpRequest, *, appointment: Any) -> str:
     deposit = Deposit.objects.filter(appointment=appointment).first()
     fact = tariff().price_for(area_id=appointment.area_id, location_id=appointment.location_id)
-    context = {"deposit": deposit, "fact": fact, "policy": billing_settings().policy()}
+    online = payment_provider().online
+    context = {"deposit": deposit, "fact": fact, "policy": billing_settings().policy(), "online": online}
     return render_to_string("billing/_confirmed_money.html", context, request=request)
 
 
@@ -80,13 +85,35 @@ def till(request: HttpRequest, *, appointment: Any, user: Any = None) -> str:
         "appointment": appointment,
         "account": account,
         "credit": account.credit,
-        "methods": Payment.Method.choices,
+        "methods": [(v, label) for v, label in Payment.Method.choices if v != Payment.Method.ONLINE],
+        "package": package_of(appointment),
+        "package_quote": package_quote(appointment),
     }
     return render_to_string("billing/_till.html", context, request=request)
 
 
 def my_money(request: HttpRequest, *, patient: Any) -> str:
-    return render_to_string("billing/_my_money.html", {"credit": patient_credit(patient)}, request=request)
+    mine = Package.objects.filter(course__patient=patient).select_related("course__treatment", "course__area")
+    context = {"credit": patient_credit(patient), "packages": list(mine.order_by("-bought_at"))}
+    return render_to_string("billing/_my_money.html", context, request=request)
+
+
+def package_of(appointment: Any) -> Package | None:
+    if appointment.course_id is None:
+        return None
+    return Package.objects.filter(course_id=appointment.course_id).first()
+
+
+def package_quote(appointment: Any) -> dict[str, Any] | None:
+    """What selling the rest of the course as a package would cost (no query: the tariff)."""
+    course = appointment.course
+    fact = tariff().price_for(area_id=appointment.area_id, location_id=appointment.location_id)
+    if course is None or fact is None or appointment.status not in ("booked", "arrived"):
+        return None
+    sessions = course.sessions_planned - (appointment.session_number or 1) + 1
+    discount = billing_settings().package_discount_percent
+    price = package_price(per_session=fact.amount, sessions=sessions, discount_percent=discount, currency=fact.currency)
+    return {"sessions": sessions, "price": price, "currency": fact.currency, "discount": discount}
 
 
 def api_area_prices(*, treatments: Any = None) -> dict[int, dict[str, Any]]:
@@ -104,13 +131,21 @@ def api_area_prices(*, treatments: Any = None) -> dict[int, dict[str, Any]]:
 
 
 def api_deposits(*, appointments: list[Any]) -> dict[int, dict[str, Any]]:
-    """Each appointment's deposit (one query for the lot). Online payment is not offered (payment
-    is at the clinic), so `payment_url` is null."""
+    """Each appointment's deposit (one query for the lot), with a payment link when online
+    payment is on and the deposit is due."""
     deposits = Deposit.objects.filter(appointment__in=[a.pk for a in appointments]) if appointments else []
+    online = payment_provider().online
     return {
-        d.appointment_id: {**money_dict(d.amount, d.currency), "status": d.status, "payment_url": None}
+        d.appointment_id: {**money_dict(d.amount, d.currency), "status": d.status, "payment_url": pay_url(d, online)}
         for d in deposits
     }
+
+
+def pay_url(deposit: Deposit, online: bool) -> str | None:
+    """Where the patient pays a due deposit online; None while online payment is off."""
+    if not online or deposit.status != Deposit.Status.DUE:
+        return None
+    return settings.CLINIC_BASE_URL + reverse("deposit-pay", args=[deposit.pk])
 
 
 def register() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from billing.services.deposits import deposit_open, deposit_settle, session_complete
 from bookings.models import Appointment
+from bookings.privacy import ERASE_CANCEL_REASON
 
 Status = Appointment.Status
 
@@ -16,7 +17,8 @@ def on_booked(*, appointment: Appointment, by: Any, now, **kwargs: Any) -> None:
 
 
 def on_cancelled(*, appointment: Appointment, by: Any, now, **kwargs: Any) -> None:
-    deposit_settle(appointment=appointment, by=by, now=now)
+    # Erasure cancels the patient's future bookings: the clinic's doing, never a late fee.
+    deposit_settle(appointment=appointment, by=by, now=now, in_time=appointment.cancel_reason == ERASE_CANCEL_REASON)
 
 
 def on_status_changed(*, appointment: Appointment, previous: str, by: Any, now, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Q, Sum
 
-from billing.domain.money import ZERO
+from billing.domain.money import ZERO, quantize
 from billing.models import BillingSettings, Deposit, DepositRule, Invoice, Payment, Price
 from bookings.models import Appointment
 from clinic.models import SETTINGS_MEMO_SECONDS, Location, Patient
@@ -97,11 +97,7 @@ class Account:
 
     @property
     def owed(self) -> Decimal:
-        return max(self.charge - self.paid, ZERO)
-
-    @property
-    def in_credit(self) -> Decimal:
-        return max(self.paid - self.charge, ZERO) if self.invoices else ZERO
+        return quantize(max(self.charge - self.paid, ZERO), self.currency)
 
 
 def appointment_account(appointment: Appointment, *, with_credit: bool = False) -> Account:
@@ -119,6 +115,8 @@ def appointment_account(appointment: Appointment, *, with_credit: bool = False) 
     fact = tariff().price_for(area_id=appointment.area_id, location_id=appointment.location_id)
     invoiced = sum((i.gross if i.kind == Invoice.Kind.INVOICE else -i.gross for i in invoices), ZERO)
     paid = sum((p.signed for p in payments), ZERO)
+    currency = fact.currency if fact else (deposit.currency if deposit else BillingCurrency.default())
+    invoiced, paid = quantize(invoiced, currency), quantize(paid, currency)
     currency = fact.currency if fact else (deposit.currency if deposit else BillingCurrency.default())
     return Account(
         currency=currency,

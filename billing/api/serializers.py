@@ -13,6 +13,10 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 
 
 class InvoicePaymentSerializer(serializers.ModelSerializer):
+    # Plain strings: a choice field named "kind" here would collide with the appointment's "kind"
+    # enum in the schema.
+    kind = serializers.CharField(help_text="payment or refund")
+
     class Meta:
         model = Payment
         fields = ["kind", "method", "amount", "currency", "taken_at"]
@@ -25,6 +29,7 @@ class SellerSerializer(serializers.Serializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="invoice or credit_note")
     number = serializers.CharField(source="display_number")
     location = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     credits = serializers.IntegerField(source="credits_id", allow_null=True)

@@ -1,5 +1,6 @@
 from billing.models.invoices import ClinicDetails, Invoice, InvoiceCounter, InvoiceLine
-from billing.models.payments import Deposit, Payment
+from billing.models.packages import Package
+from billing.models.payments import Deposit, Payment, ProviderEvent
 from billing.models.prices import BillingSettings, DepositRule, Price, VatRate
 
 __all__ = [
@@ -10,7 +11,9 @@ __all__ = [
     "Invoice",
     "InvoiceCounter",
     "InvoiceLine",
+    "Package",
     "Payment",
     "Price",
+    "ProviderEvent",
     "VatRate",
 ]

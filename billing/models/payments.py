@@ -48,6 +48,7 @@ class Payment(models.Model):
         CASH = "cash", "Cash"
         BANK_TRANSFER = "bank_transfer", "Bank transfer"
         CREDIT = "credit", "Credit"
+        ONLINE = "online", "Online (Stripe)"
 
     class Kind(models.TextChoices):
         PAYMENT = "payment", "Payment"
@@ -71,6 +72,9 @@ class Payment(models.Model):
     )
     # What reception typed (a bank reference, "paid by partner"): blanked by erasure.
     reference = models.CharField(max_length=100, blank=True)
+    # The payment provider's id (a Stripe PaymentIntent for a payment, a Refund or the charge's
+    # cumulative refund marker for a refund): what makes a replayed webhook change nothing.
+    provider_ref = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["taken_at", "pk"]
@@ -78,8 +82,13 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="billing_payment_positive"),
             models.CheckConstraint(
-                condition=models.Q(method__in=["card", "cash", "bank_transfer", "credit"]),
+                condition=models.Q(method__in=["card", "cash", "bank_transfer", "credit", "online"]),
                 name="billing_payment_method",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "provider_ref"],
+                condition=~models.Q(provider_ref=""),
+                name="billing_payment_provider_once",
             ),
         ]
 
@@ -89,3 +98,24 @@ class Payment(models.Model):
     @property
     def signed(self):
         return self.amount if self.kind == self.Kind.PAYMENT else -self.amount
+
+
+class ProviderEvent(models.Model):
+    """A payment provider's webhook event, stored once by its id (a replay finds it and changes
+    nothing) in the transaction that applies it. An event that arrives before what it is about (a
+    refund before the checkout's completion) waits unprocessed and is applied when that arrives."""
+
+    provider = models.CharField(max_length=20, default="stripe")
+    event_id = models.CharField(max_length=120)
+    type = models.CharField(max_length=80)
+    about = models.CharField(max_length=120, blank=True, help_text="The PaymentIntent it concerns.")
+    payload = models.JSONField()
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="billing_provider_event_once")]
+        indexes = [models.Index(fields=["about", "processed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.type} {self.event_id}"

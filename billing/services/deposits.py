@@ -17,6 +17,7 @@ from billing.domain.money import ZERO
 from billing.models import BillingSettings, Deposit, Invoice, Payment
 from billing.selectors import appointment_account, tariff
 from billing.services.invoices import credit_note_issue, invoice_for_fee, invoice_for_session
+from billing.services.packages import package_use
 from billing.services.payments import payment_refund, refund_method
 from bookings.models import Appointment
 from clinic.audit import audit_record
@@ -42,7 +43,9 @@ def deposit_open(*, appointment: Appointment, by: Any, now: datetime) -> Deposit
     return Deposit.objects.create(appointment=appointment, amount=amount, currency=currency, created_at=now)
 
 
-def deposit_settle(*, appointment: Appointment, by: Any, now: datetime, no_show: bool = False) -> Deposit | None:
+def deposit_settle(
+    *, appointment: Appointment, by: Any, now: datetime, no_show: bool = False, in_time: bool = False
+) -> Deposit | None:
     """Cancelled or not attended: inside the cut-off (or a no-show) the deposit is kept as the fee
     and invoiced; before it, what was paid goes back as the settings say (refund or credit)."""
     deposit = Deposit.objects.select_for_update().filter(appointment=appointment).first()
@@ -59,16 +62,18 @@ def deposit_settle(*, appointment: Appointment, by: Any, now: datetime, no_show:
         fee=deposit.amount,
         no_show=no_show,
     )
-    if decision.late:
+    late = decision.late and not in_time
+    returned = max(account.paid, ZERO) if in_time else decision.returned
+    if late:
         # The fee is the deposit, paid or not: an unpaid one is then owed at the till.
         invoice_for_fee(appointment=appointment, amount=deposit.amount, currency=deposit.currency, by=by, now=now)
         deposit.status = Status.KEPT
-    elif decision.returned > 0:
+    elif returned > 0:
         credit = rules.early_cancel == BillingSettings.EarlyCancel.CREDIT
         method = Payment.Method.CREDIT if credit else refund_method(appointment)
         payment_refund(
             appointment=appointment,
-            amount=decision.returned,
+            amount=returned,
             method=method,
             by=by,
             now=now,
@@ -84,14 +89,17 @@ def deposit_settle(*, appointment: Appointment, by: Any, now: datetime, no_show:
         action="deposit.settle",
         obj=deposit,
         patient=appointment.patient,
-        details={"status": deposit.status, "late": decision.late, "cut_off_at": decision.cut_off_at.isoformat()},
+        details={"status": deposit.status, "late": late, "cut_off_at": decision.cut_off_at.isoformat()},
     )
     return deposit
 
 
 def session_complete(*, appointment: Appointment, by: Any, now: datetime) -> Invoice | None:
-    """The completed session's invoice; a deposit paid for it counts towards it."""
-    invoice = invoice_for_session(appointment=appointment, by=by, now=now)
+    """The completed session's invoice (none when a package pays for it); a deposit paid for it
+    counts towards it."""
+    invoice = (
+        None if package_use(appointment=appointment) else invoice_for_session(appointment=appointment, by=by, now=now)
+    )
     Deposit.objects.filter(appointment=appointment, status__in=[Status.DUE, Status.PAID]).update(
         status=Status.APPLIED, decided_at=now
     )

@@ -160,3 +160,20 @@ def credit_note_issue(*, invoice: Invoice, by: Any, now: datetime, reason: str) 
         credits=invoice,
         reason=reason,
     )
+
+
+def credit_note_part_issue(*, invoice: Invoice, amount: Decimal, by: Any, now: datetime, reason: str) -> Invoice:
+    """A credit note for part of a one-rate invoice (a package's unused sessions)."""
+    rate = invoice.lines.first().vat_rate
+    line = money.Line(description=f"Credit: {reason}", quantity=1, unit_gross=amount, vat_rate=rate)
+    return invoice_issue(
+        location=invoice.location,
+        patient=invoice.patient,
+        appointment=invoice.appointment,
+        lines=[line],
+        currency=invoice.currency,
+        by=by,
+        now=now,
+        credits=invoice,
+        reason=reason,
+    )

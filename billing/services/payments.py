@@ -98,6 +98,10 @@ def payment_refund(
         taken_by=by if getattr(by, "is_authenticated", False) else None,
         reference=reason[:100],
     )
+    if method == Payment.Method.ONLINE:
+        from billing.services.online import online_refund_request
+
+        online_refund_request(refund=payment)
     audit_record(
         actor=by,
         action="payment.refund",

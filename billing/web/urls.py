@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from billing.web import invoices
+from billing.web import invoices, online
 from billing.web.patient import views as patient
 from billing.web.reception import views as reception
 
@@ -10,7 +10,10 @@ urlpatterns = [
     path("invoices/<int:pk>/", invoices.invoice_page, name="invoice"),
     path("invoices/<int:pk>/invoice.pdf", invoices.invoice_pdf_download, name="invoice-pdf"),
     path("me/invoices/", patient.my_invoices, name="my-invoices"),
+    path("me/deposits/<int:pk>/pay/", online.deposit_pay, name="deposit-pay"),
+    path("billing/stripe/webhook/", online.provider_webhook, name="stripe-webhook"),
     path("staff/diary/appointments/<int:pk>/payments/", reception.till_pay, name="till-pay"),
     path("staff/diary/appointments/<int:pk>/waive/", reception.till_waive, name="till-waive"),
+    path("staff/diary/appointments/<int:pk>/package/", reception.till_package, name="till-package"),
     path("staff/takings/<slug:location>/", reception.takings_page, name="takings"),
 ]

@@ -160,3 +160,18 @@ def test_the_booking_api_names_the_deposit_due(deposit_rule, client):
     assert answer.json()["deposit"] == {"amount": "30.00", "currency": "GBP", "status": "due", "payment_url": None}
     listed = client.get("/api/appointments/").json()
     assert listed[0]["deposit"]["status"] == "due"
+
+
+def test_erasure_cancelling_a_booking_late_returns_the_deposit(deposit_rule, reception):
+    from clinic.roles import Role, user_set_roles
+    from privacy.services import patient_erase
+    from tests.factories import UserFactory
+
+    appointment = book(deposit_rule)
+    pay(appointment, reception)
+    manager = UserFactory()
+    user_set_roles(user=manager, roles=[Role.MANAGER])
+    with time_machine.travel(START - timedelta(hours=2), tick=False):  # inside the cut-off
+        patient_erase(patient=deposit_rule.patient, by=manager, now=timezone.now())
+    assert Deposit.objects.get(appointment=appointment).status == "refunded"
+    assert not Invoice.objects.filter(appointment=appointment).exists()

@@ -137,3 +137,10 @@ def test_patients_see_their_credit_and_invoices_link_under_my_appointments(depos
     assert 'href="/me/invoices/"' in page
     client.force_login(make_patient().user)
     assert client.get("/me/invoices/").status_code == 200
+
+
+def test_the_staff_area_links_reception_to_each_locations_takings(deposit_rule, reception, client):
+    client.force_login(reception)
+    assert f'href="/staff/takings/{deposit_rule.location.slug}/"' in client.get("/staff/").content.decode()
+    client.force_login(deposit_rule.practitioner.user)
+    assert "/staff/takings/" not in client.get("/staff/").content.decode()

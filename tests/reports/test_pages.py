@@ -155,5 +155,6 @@ def test_the_managers_navigation_links_the_reports(client, diary):
     assert 'href="/staff/reports/"' not in client.get("/staff/").content.decode()
 
 
-def test_it_says_money_and_the_waiting_list_are_not_there_yet(manager_client):
-    assert "appear once payments are taken" in manager_client.get("/staff/reports/").content.decode()
+def test_it_says_the_waiting_list_is_not_there_yet_and_lists_money(manager_client):
+    page = manager_client.get("/staff/reports/").content.decode()
+    assert "appear once the waiting list is in use" in page and 'href="/staff/reports/money/"' in page

@@ -13,6 +13,7 @@ from billing.access import TILL_ROLES, get_appointment_for_till
 from billing.exports import takings_csv
 from billing.selectors import takings, takings_summary
 from billing.services.deposits import deposit_waive
+from billing.services.packages import package_buy, package_cancel
 from billing.services.payments import payment_take
 from billing.web.reception.forms import PaymentForm, WaiveForm
 from clinic.access import locations_for_staff
@@ -58,6 +59,23 @@ def till_waive(request: HttpRequest, pk: int) -> HttpResponse:
     if form.errors:
         return _refused(request, appointment, form, "Waive the fee")
     messages.success(request, "Fee waived: a credit note is issued and the deposit goes back.")
+    return _back(appointment)
+
+
+@role_required(*TILL_ROLES)
+@require_POST
+def till_package(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sell the appointment's course as a package, or (action=cancel) cancel its package."""
+    appointment = get_appointment_for_till(request.user, pk)
+    try:
+        if request.POST.get("action") == "cancel" and hasattr(appointment.course, "package"):
+            package_cancel(package=appointment.course.package, by=request.user, now=timezone.now())
+            messages.success(request, "Package cancelled: the unused sessions are refunded.")
+        else:
+            package_buy(appointment=appointment, by=request.user, now=timezone.now())
+            messages.success(request, "Package sold: its invoice is below; take the payment.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return _back(appointment)
 
 

@@ -13,6 +13,7 @@ from reports.exports import report_csv
 from reports.selectors.attendance import attendance_report
 from reports.selectors.courses import courses_report
 from reports.selectors.messages import messages_report
+from reports.selectors.money import money_report
 from reports.selectors.patients import patients_report
 from reports.selectors.screening import screening_report
 from reports.selectors.utilisation import utilisation_report
@@ -42,6 +43,7 @@ REPORTS = {
         courses_report,
     ),
     "messages": ("Messages", "Sent, failed and dead per kind; reminders and attendance.", messages_report),
+    "money": ("Money", "Revenue by treatment, takings by method, deposits kept, packages sold.", money_report),
 }
 
 
