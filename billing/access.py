@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from billing.models import Deposit, Invoice
+from billing.models import Deposit, Invoice, Payment
 from bookings.appointments.access import get_appointment_for
 from bookings.models import Appointment
 from clinic.access import locations_for_staff
@@ -45,3 +45,18 @@ def get_deposit_for_patient(user: Any, pk: int) -> Deposit:
     if deposit is None:
         raise Http404
     return deposit
+
+
+def get_payment_for(user: Any, pk: int) -> Payment:
+    """A payment's receipt: the patient's own; reception's and managers' at their locations."""
+    payments = Payment.objects.select_related("location", "patient", "appointment__treatment", "appointment__area")
+    if has_role(user, *TILL_ROLES):
+        payments = payments.filter(location__in=locations_for_staff(user))
+    elif has_role(user, Role.PATIENT):
+        payments = payments.filter(patient__user=user)
+    else:
+        payments = payments.none()
+    payment = payments.filter(pk=pk).first()
+    if payment is None:
+        raise Http404
+    return payment

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from billing.models import Invoice
+from billing.models import ClinicDetails, Invoice, Payment
 from billing.selectors import invoice_payments
+
+
+def receipt_pdf(payment: Payment, details: ClinicDetails | None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("billing/receipt_pdf.html", {"payment": payment, "details": details})
+    return HTML(string=html).write_pdf()
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:

@@ -9,6 +9,7 @@ from billing.web.reception import views as reception
 urlpatterns = [
     path("invoices/<int:pk>/", invoices.invoice_page, name="invoice"),
     path("invoices/<int:pk>/invoice.pdf", invoices.invoice_pdf_download, name="invoice-pdf"),
+    path("receipts/<int:pk>/", invoices.receipt_page, name="receipt"),
     path("me/invoices/", patient.my_invoices, name="my-invoices"),
     path("me/deposits/<int:pk>/pay/", online.deposit_pay, name="deposit-pay"),
     path("billing/stripe/webhook/", online.provider_webhook, name="stripe-webhook"),

@@ -144,3 +144,22 @@ def test_the_staff_area_links_reception_to_each_locations_takings(deposit_rule, 
     assert f'href="/staff/takings/{deposit_rule.location.slug}/"' in client.get("/staff/").content.decode()
     client.force_login(deposit_rule.practitioner.user)
     assert "/staff/takings/" not in client.get("/staff/").content.decode()
+
+
+def test_reception_issues_a_receipt_for_each_payment_and_the_patient_sees_it(booked, deposit_rule, reception, client):
+    client.force_login(reception)
+    client.post(f"/staff/diary/appointments/{booked.pk}/payments/", {"amount": "30.00", "method": "cash"})
+    payment = Payment.objects.get()
+    panel = client.get(f"/staff/diary/appointments/{booked.pk}/").content.decode()
+    assert f'href="/receipts/{payment.pk}/"' in panel
+    receipt = client.get(f"/receipts/{payment.pk}/").content.decode()
+    assert f"Receipt R-{payment.pk}" in receipt and "£30.00" in receipt and "Meso Clinic Ltd" in receipt
+    assert booked.patient.full_name in receipt and "Cash" in receipt
+    pdf = client.get(f"/receipts/{payment.pk}/?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    client.force_login(deposit_rule.patient.user)
+    assert client.get(f"/receipts/{payment.pk}/").status_code == 200
+    client.force_login(make_patient().user)
+    assert client.get(f"/receipts/{payment.pk}/").status_code == 404
+    client.force_login(deposit_rule.practitioner.user)
+    assert client.get(f"/receipts/{payment.pk}/").status_code == 404

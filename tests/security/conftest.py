@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from billing.domain.money import Line
+from billing.models import Payment
 from billing.services.invoices import invoice_issue
 from bookings.appointments.services import appointment_book
 from bookings.messages.feeds import calendar_feed_create
@@ -90,6 +91,16 @@ def world(clinic, reception, settings, tmp_path):  # noqa: F811 - the fixtures i
         "course": appointment.course_id,
         "photo": photo.pk,
         "invoice": invoice.pk,
+        "payment": Payment.objects.create(
+            patient=patient_a,
+            location=clinic.location,
+            appointment=appointment,
+            invoice=invoice,
+            method="card",
+            amount=Decimal("50.00"),
+            currency="GBP",
+            taken_at=NOW,
+        ).pk,
         "intake": intake.pk,
         "draft_intake": draft.pk,
         "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,

@@ -173,6 +173,7 @@ EXPECTED = {
     # Money: a patient's own invoices; reception and managers at their locations; practitioners none.
     "invoice": ("/invoices/{invoice}/", row(302, 200, 404, 404, 200, 404, 200)),
     "invoice-pdf": ("/invoices/{invoice}/invoice.pdf", row(302, 200, 404, 404, 200, 404, 200)),
+    "receipt": ("/receipts/{payment}/", row(302, 200, 404, 404, 200, 404, 200)),
     "my-invoices": ("/me/invoices/", row(302, 200, 200, 404, 404, 404, 404)),
     "till-pay": ("/staff/diary/appointments/{appointment}/payments/", row(302, 404, 404, 405, 405, 404, 405)),
     "till-package": ("/staff/diary/appointments/{appointment}/package/", row(302, 404, 404, 405, 405, 404, 405)),

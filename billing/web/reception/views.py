@@ -42,7 +42,7 @@ def till_pay(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(exc)
     if form.errors:
         return _refused(request, appointment, form, "Take a payment")
-    messages.success(request, "Payment recorded. The receipt is under the appointment's invoices.")
+    messages.success(request, "Payment recorded: its receipt is listed under Payments.")
     return _back(appointment)
 
 
