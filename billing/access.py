@@ -11,7 +11,7 @@ from django.http import Http404
 
 from billing.models import Deposit, Invoice, Payment
 from bookings.appointments.access import get_appointment_for
-from bookings.models import Appointment
+from bookings.models import Appointment, Course
 from clinic.access import locations_for_staff
 from clinic.roles import Role, has_role
 
@@ -60,3 +60,10 @@ def get_payment_for(user: Any, pk: int) -> Payment:
     if payment is None:
         raise Http404
     return payment
+
+
+def get_course_for_patient(user: Any, pk: int) -> Course:
+    course = Course.objects.select_related("treatment", "area", "location").filter(pk=pk, patient__user=user).first()
+    if course is None:
+        raise Http404
+    return course

@@ -4,7 +4,17 @@ services write them and nothing changes them after issue."""
 
 from django.contrib import admin
 
-from billing.models import BillingSettings, ClinicDetails, DepositRule, Invoice, Payment, Price, VatRate
+from billing.models import (
+    BillingSettings,
+    ClinicDetails,
+    DepositRule,
+    Invoice,
+    Package,
+    Payment,
+    Price,
+    ProviderEvent,
+    VatRate,
+)
 from clinic.admin_site.base import ReadOnlyAdmin, SingleRowAdmin
 
 
@@ -49,3 +59,19 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_filter = ("location", "method", "kind")
     date_hierarchy = "taken_at"
     list_select_related = ("location",)
+
+
+@admin.register(Package)
+class PackageAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "course", "sessions_used", "price", "currency", "status", "bought_at")
+    list_filter = ("status",)
+    list_select_related = ("course",)
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyAdmin):
+    """The payment provider's webhook events: an unprocessed one is waiting for what it is about."""
+
+    list_display = ("event_id", "type", "about", "received_at", "processed_at")
+    list_filter = ("type",)
+    date_hierarchy = "received_at"

@@ -15,7 +15,15 @@ from billing.domain.fees import deposit_amount
 from billing.domain.packages import package_price
 from billing.models import Deposit, Package, Payment
 from billing.providers import payment_provider
-from billing.selectors import PriceFact, appointment_account, billing_settings, patient_credit, tariff
+from billing.selectors import (
+    OPEN_COURSE,
+    PriceFact,
+    appointment_account,
+    billing_settings,
+    package_quote_for,
+    patient_credit,
+    tariff,
+)
 from clinic.extensions import block_register, fact_register
 from clinic.models import Location
 from clinic.roles import Role, has_role
@@ -77,6 +85,21 @@ def confirmed_money(request: HttpRequest, *, appointment: Any) -> str:
     return render_to_string("billing/_confirmed_money.html", context, request=request)
 
 
+def confirmation_email(template: str):
+    """The deposit and the policy in the booking confirmation email (rendered at send time, so it
+    says the deposit's status then); nothing when no deposit is asked."""
+
+    def render(request: HttpRequest | None, *, appointment: Any) -> str:
+        deposit = Deposit.objects.filter(appointment=appointment).first()
+        if deposit is None:
+            return ""
+        online = payment_provider().online
+        context = {"deposit": deposit, "policy": billing_settings().policy(), "pay_url": pay_url(deposit, online)}
+        return render_to_string(template, context)
+
+    return render
+
+
 def till(request: HttpRequest, *, appointment: Any, user: Any = None) -> str:
     if not has_role(request.user, Role.RECEPTION, Role.MANAGER):
         return ""
@@ -94,7 +117,14 @@ def till(request: HttpRequest, *, appointment: Any, user: Any = None) -> str:
 
 def my_money(request: HttpRequest, *, patient: Any) -> str:
     mine = Package.objects.filter(course__patient=patient).select_related("course__treatment", "course__area")
-    context = {"credit": patient_credit(patient), "packages": list(mine.order_by("-bought_at"))}
+    courses = patient.courses.filter(status__in=OPEN_COURSE, package=None).select_related("treatment", "area")
+    offers = [(course, quote) for course in courses if (quote := package_quote_for(course))]
+    context = {
+        "credit": patient_credit(patient),
+        "packages": list(mine.order_by("-bought_at")),
+        "offers": offers,
+        "online": payment_provider().online,
+    }
     return render_to_string("billing/_my_money.html", context, request=request)
 
 
@@ -152,6 +182,8 @@ def register() -> None:
     block_register("treatments.detail", treatment_prices)
     block_register("bookings.review", review_money)
     block_register("bookings.confirmed", confirmed_money)
+    block_register("bookings.confirmation_email_text", confirmation_email("billing/email_deposit.txt"))
+    block_register("bookings.confirmation_email_html", confirmation_email("billing/email_deposit.html"))
     block_register("bookings.diary.appointment", till)
     block_register("bookings.my_appointments", my_money)
     fact_register("treatments.area_prices", api_area_prices)

@@ -19,8 +19,8 @@ from django.core.cache import cache
 from django.db.models import Q, Sum
 
 from billing.domain.money import ZERO, quantize
-from billing.models import BillingSettings, Deposit, DepositRule, Invoice, Payment, Price
-from bookings.models import Appointment
+from billing.models import BillingSettings, Deposit, DepositRule, Invoice, Package, Payment, Price
+from bookings.models import Appointment, Course
 from clinic.models import SETTINGS_MEMO_SECONDS, Location, Patient
 from clinic.models import _settings_memo as memo  # the settings rows' memo, cleared with them
 
@@ -186,3 +186,35 @@ def invoice_payments(invoice: Invoice) -> list[Payment]:
     if invoice.appointment_id is None:
         return list(Payment.objects.filter(invoice=invoice))
     return list(Payment.objects.filter(appointment_id=invoice.appointment_id))
+
+
+@dataclass(frozen=True)
+class PackageQuote:
+    sessions: int
+    price: Decimal
+    currency: str
+    discount: Decimal
+
+
+OPEN_COURSE = ("awaiting_intake", "scheduled", "needs_attention", "in_progress")
+
+
+def package_quote_for(course: Course, *, from_session: int | None = None) -> PackageQuote | None:
+    """What the rest of an open course costs as a package (None: not priced, closed, or a
+    package already). From the course's next session unless told."""
+    from billing.domain.packages import package_price
+
+    if course.status not in OPEN_COURSE or Package.objects.filter(course=course).exists():
+        return None
+    fact = tariff().price_for(area_id=course.area_id, location_id=course.location_id)
+    if fact is None:
+        return None
+    if from_session is None:
+        done = course.appointments.filter(status=Appointment.Status.COMPLETED).count()
+        from_session = done + 1
+    sessions = course.sessions_planned - from_session + 1
+    if sessions < 1:
+        return None
+    discount = BillingSettings.current().package_discount_percent
+    price = package_price(per_session=fact.amount, sessions=sessions, discount_percent=discount, currency=fact.currency)
+    return PackageQuote(sessions=sessions, price=price, currency=fact.currency, discount=discount)

@@ -7,7 +7,8 @@ The upper app registers what fills the slot from its AppConfig.ready(), as photo
 key rotation in clinic/rotation.py. An empty slot renders nothing and answers the default.
 
 Slots in use: "treatments.detail" (treatment), "bookings.review" (held, patient),
-"bookings.confirmed" (appointment), "bookings.diary.appointment" (appointment, user),
+"bookings.confirmed" (appointment), "bookings.confirmation_email_text" and "_html" (appointment;
+the request is None: rendered at send time), "bookings.diary.appointment" (appointment),
 "bookings.my_appointments" (patient); facts "treatments.area_prices" (treatments) and
 "bookings.deposits" (appointments: id -> deposit).
 """

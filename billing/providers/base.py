@@ -10,8 +10,11 @@ class Provider(Protocol):
     name: str
     online: bool  # can a patient pay online (a payment link in the booking answer)?
 
-    def checkout_url(self, *, deposit: Any, success_url: str, cancel_url: str) -> str:
-        """Where the patient pays the deposit (a hosted page)."""
+    def checkout_url(
+        self, *, what: str, about: dict[str, str], amount: Decimal, currency: str, success_url: str, cancel_url: str
+    ) -> str:
+        """Where the patient pays `amount` for `what` (a hosted page); `about` names it by ids
+        ({"deposit": "12"} or {"course": "7"}), which the provider's events carry back."""
         ...
 
     def refund(self, *, payment_ref: str, amount: Decimal, currency: str, key: str) -> str:

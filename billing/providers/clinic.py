@@ -11,8 +11,10 @@ class AtTheClinic:
     name = "clinic"
     online = False
 
-    def checkout_url(self, *, deposit: Any, success_url: str, cancel_url: str) -> str:
-        raise LookupError("online payment is off: the deposit is paid at the clinic")
+    def checkout_url(
+        self, *, what: str, about: dict[str, str], amount: Decimal, currency: str, success_url: str, cancel_url: str
+    ) -> str:
+        raise LookupError("online payment is off: payment is at the clinic")
 
     def refund(self, *, payment_ref: str, amount: Decimal, currency: str, key: str) -> str:
         raise LookupError("a payment taken at the clinic is refunded at the clinic")

@@ -32,7 +32,9 @@ class StripeProvider:
         self.secret_key = secret_key
         self.webhook_secret = webhook_secret
 
-    def checkout_url(self, *, deposit: Any, success_url: str, cancel_url: str) -> str:
+    def checkout_url(
+        self, *, what: str, about: dict[str, str], amount: Decimal, currency: str, success_url: str, cancel_url: str
+    ) -> str:
         session = stripe.checkout.Session.create(
             api_key=self.secret_key,
             mode="payment",
@@ -40,18 +42,19 @@ class StripeProvider:
                 {
                     "quantity": 1,
                     "price_data": {
-                        "currency": deposit.currency.lower(),
-                        "unit_amount": to_minor(deposit.amount, deposit.currency),
-                        "product_data": {"name": "Deposit for your appointment"},
+                        "currency": currency.lower(),
+                        "unit_amount": to_minor(amount, currency),
+                        "product_data": {"name": what},
                     },
                 }
             ],
             # Ids only: no name, email or treatment leaves for the provider.
-            metadata={"deposit": str(deposit.pk)},
-            payment_intent_data={"metadata": {"deposit": str(deposit.pk)}},
+            metadata=about,
+            payment_intent_data={"metadata": about},
             success_url=success_url,
             cancel_url=cancel_url,
-            idempotency_key=f"deposit-{deposit.pk}-checkout",
+            # The same thing at the same price is the same session (a double click, a retry).
+            idempotency_key="-".join(f"{k}-{v}" for k, v in sorted(about.items())) + f"-{to_minor(amount, currency)}",
         )
         return session.url
 

@@ -10,6 +10,7 @@ arrives before the checkout it refunds waits unprocessed and is applied with tha
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,10 +18,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from billing.models import Deposit, Payment, ProviderEvent
+from billing.models import Deposit, Invoice, Package, Payment, ProviderEvent
 from billing.providers.stripe import from_minor
+from billing.services.packages import package_buy
+from bookings.models import Appointment, Course
 from clinic.audit import audit_record
 from clinic.jobs import task_after_commit
+
+logger = logging.getLogger(__name__)
 
 CHECKOUT_DONE = "checkout.session.completed"
 REFUNDED = "charge.refunded"
@@ -55,6 +60,9 @@ def provider_event_apply(*, event: dict[str, Any], now: datetime) -> bool:
 
 def _checkout_done(row: ProviderEvent, *, now: datetime) -> None:
     obj = row.payload["data"]["object"]
+    if "course" in obj.get("metadata", {}):
+        _package_paid(row, now=now)
+        return
     deposit = Deposit.objects.select_related("appointment").filter(pk=int(obj["metadata"]["deposit"])).first()
     if (
         deposit is not None
@@ -76,6 +84,43 @@ def _checkout_done(row: ProviderEvent, *, now: datetime) -> None:
             deposit.status = Deposit.Status.PAID
             deposit.save(update_fields=["status"])
         audit_record(actor=None, action="payment.online", obj=payment, patient=deposit.appointment.patient)
+    row.processed_at = now
+    row.save(update_fields=["processed_at"])
+
+
+def _package_paid(row: ProviderEvent, *, now: datetime) -> None:
+    """A course paid upfront online: the package, invoiced on the course's next session, and the
+    payment against it. With no session left to carry it the event waits (unprocessed) for staff."""
+    obj = row.payload["data"]["object"]
+    course = Course.objects.filter(pk=int(obj["metadata"]["course"])).first()
+    carrier = (
+        course.appointments.filter(status__in=[Appointment.Status.BOOKED, Appointment.Status.ARRIVED])
+        .exclude(invoices__kind=Invoice.Kind.INVOICE)
+        .select_related("patient", "location", "treatment", "area", "course")
+        .order_by("start")
+        .first()
+        if course is not None
+        else None
+    )
+    if carrier is None or not row.about:
+        logger.warning("a paid course package (event %s) has no session to carry it", row.event_id)
+        return
+    if not Package.objects.filter(course=course).exists():
+        package_buy(appointment=carrier, by=None, now=now)
+    if not Payment.objects.filter(kind="payment", provider_ref=row.about).exists():
+        currency = str(obj.get("currency", "gbp")).upper()
+        payment = Payment.objects.create(
+            patient_id=carrier.patient_id,
+            location_id=carrier.location_id,
+            appointment=carrier,
+            invoice=Invoice.objects.filter(appointment=carrier, kind=Invoice.Kind.INVOICE).first(),
+            method=Payment.Method.ONLINE,
+            amount=from_minor(int(obj["amount_total"]), currency),
+            currency=currency,
+            taken_at=now,
+            provider_ref=row.about,
+        )
+        audit_record(actor=None, action="payment.online", obj=payment, patient=carrier.patient)
     row.processed_at = now
     row.save(update_fields=["processed_at"])
 

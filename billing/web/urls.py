@@ -12,6 +12,7 @@ urlpatterns = [
     path("receipts/<int:pk>/", invoices.receipt_page, name="receipt"),
     path("me/invoices/", patient.my_invoices, name="my-invoices"),
     path("me/deposits/<int:pk>/pay/", online.deposit_pay, name="deposit-pay"),
+    path("me/courses/<int:pk>/package/pay/", online.package_pay, name="package-pay"),
     path("billing/stripe/webhook/", online.provider_webhook, name="stripe-webhook"),
     path("staff/diary/appointments/<int:pk>/payments/", reception.till_pay, name="till-pay"),
     path("staff/diary/appointments/<int:pk>/waive/", reception.till_waive, name="till-waive"),

@@ -175,3 +175,28 @@ def test_erasure_cancelling_a_booking_late_returns_the_deposit(deposit_rule, rec
         patient_erase(patient=deposit_rule.patient, by=manager, now=timezone.now())
     assert Deposit.objects.get(appointment=appointment).status == "refunded"
     assert not Invoice.objects.filter(appointment=appointment).exists()
+
+
+def test_the_confirmation_email_names_the_deposit_and_the_policy(deposit_rule):
+    from django.core import mail
+
+    from clinic.outbox import outbox_dispatch
+
+    book(deposit_rule)
+    outbox_dispatch(now=NOW)
+    [message] = [m for m in mail.outbox if "appointment on" in m.subject]
+    assert "Deposit: £30.00, due. Please pay it at the clinic" in message.body
+    assert "the clinic keeps the deposit as a cancellation fee" in message.body
+    [(html, _)] = message.alternatives
+    assert "<strong>£30.00</strong>" in html
+
+
+def test_a_confirmation_without_a_deposit_says_nothing_of_one(priced):
+    from django.core import mail
+
+    from clinic.outbox import outbox_dispatch
+
+    book(priced)
+    outbox_dispatch(now=NOW)
+    [message] = [m for m in mail.outbox if "appointment on" in m.subject]
+    assert "Deposit" not in message.body

@@ -165,7 +165,7 @@ def test_the_patient_pays_the_deposit_on_stripes_checkout(online, deposit, clien
     [call] = responses.calls
     body = call.request.body
     assert f"metadata[deposit]={deposit.pk}" in body and "[unit_amount]=3000" in body
-    assert call.request.headers["Idempotency-Key"] == f"deposit-{deposit.pk}-checkout"
+    assert call.request.headers["Idempotency-Key"] == f"deposit-{deposit.pk}-3000"  # the deposit at its amount
     assert deposit.appointment.patient.last_name not in body  # no patient data leaves
 
 
@@ -185,3 +185,59 @@ def test_an_early_cancellation_refunds_an_online_deposit_through_stripe(
     # Stripe's own charge.refunded for it then changes nothing.
     send(client, refunded(3000, "evt_refund_ours"))
     assert Payment.objects.filter(kind="refund").count() == 1
+
+
+def package_checkout_done(course_id: int, amount: int, event_id: str = "evt_package") -> dict:
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": "checkout.session.completed",
+        "data": {
+            "object": {
+                "object": "checkout.session",
+                "id": "cs_test_2",
+                "payment_intent": "pi_package",
+                "amount_total": amount,
+                "currency": "gbp",
+                "metadata": {"course": str(course_id)},
+            }
+        },
+    }
+
+
+@responses.activate
+def test_a_patient_buys_the_rest_of_their_course_as_a_package_online(online, deposit, client):
+    from billing.models import Invoice, Package
+
+    responses.post(
+        "https://api.stripe.com/v1/checkout/sessions",
+        json={"id": "cs_test_2", "object": "checkout.session", "url": "https://checkout.stripe.com/c/pay/cs_test_2"},
+    )
+    course = deposit.appointment.course
+    client.force_login(deposit.appointment.patient.user)
+    offer = client.get("/me/appointments/").content.decode()
+    sessions = course.sessions_planned
+    price = Decimal("120.00") * sessions * Decimal("0.9")
+    assert (
+        f"{sessions} sessions for £{price:,.2f}" in offer and f'action="/me/courses/{course.pk}/package/pay/"' in offer
+    )
+    going = client.post(f"/me/courses/{course.pk}/package/pay/")
+    assert going.status_code == 303 and going["Location"] == "https://checkout.stripe.com/c/pay/cs_test_2"
+    assert f"metadata[course]={course.pk}" in responses.calls[0].request.body
+    amount = int(price * 100)
+    assert send(client, package_checkout_done(course.pk, amount)).status_code == 200
+    assert send(client, package_checkout_done(course.pk, amount)).status_code == 200  # a replay
+    package = Package.objects.get(course=course)
+    assert (package.sessions_paid, package.price, package.invoice.appointment) == (sessions, price, deposit.appointment)
+    online_payment = Payment.objects.get(provider_ref="pi_package")
+    assert (online_payment.amount, online_payment.invoice) == (price, package.invoice)
+    assert Invoice.objects.count() == 1
+    assert "sessions paid, 0 used" in client.get("/me/appointments/").content.decode()
+
+
+def test_without_online_payment_the_package_is_bought_at_reception(deposit, client):
+    course = deposit.appointment.course
+    client.force_login(deposit.appointment.patient.user)
+    offer = client.get("/me/appointments/").content.decode()
+    assert "Ask at reception at your next visit." in offer and "/package/pay/" not in offer
+    assert client.post(f"/me/courses/{course.pk}/package/pay/").status_code == 404

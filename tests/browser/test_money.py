@@ -134,7 +134,7 @@ def test_the_patients_invoices_pass_axe(page: Page, priced, page_problems):
     patient = make_patient(first_name="Ines", last_name="Moreau")
     patient.user.email = "ines@example.org"
     patient.user.save()
-    invoice_issue(
+    invoice = invoice_issue(
         location=priced.location,
         patient=patient,
         lines=[Line("Skin rejuvenation: Face", 1, Decimal("120.00"), Decimal("0.20"))],
@@ -151,4 +151,16 @@ def test_the_patients_invoices_pass_axe(page: Page, priced, page_problems):
     expect(page.get_by_role("heading", level=1, name="Invoice MAR-000001")).to_be_visible()
     expect(page.locator("[data-gross]")).to_have_text("£120.00")
     audit.check("an invoice")
+    payment = Payment.objects.create(
+        patient=patient,
+        location=priced.location,
+        invoice=invoice,
+        method="card",
+        amount=Decimal("120.00"),
+        currency="GBP",
+        taken_at=timezone.now(),
+    )
+    page.goto(f"/receipts/{payment.pk}/")
+    expect(page.get_by_role("heading", level=1, name=f"Receipt R-{payment.pk}")).to_be_visible()
+    audit.check("a receipt")
     finish(audit, page_problems)

@@ -182,6 +182,7 @@ EXPECTED = {
     # Online payment is off here (no Stripe keys): paying online is a 404 for everyone signed in,
     # the webhook is POST-only (tests/billing/test_online.py signs its POSTs).
     "deposit-pay": ("/me/deposits/{appointment}/pay/", row(302, 404, 404, 404, 404, 404, 404)),
+    "package-pay": ("/me/courses/{course}/package/pay/", row(302, 405, 405, 404, 404, 404, 404)),  # POST only
     "stripe-webhook": ("/billing/stripe/webhook/", same(405)),
     "api-invoices": ("/api/invoices/", row(401, 200, 200, 200, 200, 200, 200)),  # each their own or none
     "api-invoice": ("/api/invoices/{invoice}/", row(401, 200, 404, 404, 200, 404, 200)),
