@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from billing.services.deposits import deposit_open, deposit_settle, session_complete
-from bookings.models import Appointment
+from billing.services.packages import package_close_with_course
+from bookings.models import Appointment, Course
 from bookings.privacy import ERASE_CANCEL_REASON
 
 Status = Appointment.Status
@@ -19,6 +20,11 @@ def on_booked(*, appointment: Appointment, by: Any, now, **kwargs: Any) -> None:
 def on_cancelled(*, appointment: Appointment, by: Any, now, **kwargs: Any) -> None:
     # Erasure cancels the patient's future bookings: the clinic's doing, never a late fee.
     deposit_settle(appointment=appointment, by=by, now=now, in_time=appointment.cancel_reason == ERASE_CANCEL_REASON)
+    course = appointment.course
+    if course is not None and course.status == Course.Status.CANCELLED:
+        # The course ended with this cancellation (its last booked session, a declined intake):
+        # a package for it refunds its unused sessions by the rule.
+        package_close_with_course(course=course, by=by, now=now)
 
 
 def on_status_changed(*, appointment: Appointment, previous: str, by: Any, now, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Q, Sum
 
-from billing.domain.money import ZERO, quantize
+from billing.domain.money import DEFAULT_CURRENCY, ZERO, quantize
 from billing.models import BillingSettings, Deposit, DepositRule, Invoice, Package, Payment, Price
 from bookings.models import Appointment, Course
 from clinic.models import SETTINGS_MEMO_SECONDS, Location, Patient
@@ -115,9 +115,8 @@ def appointment_account(appointment: Appointment, *, with_credit: bool = False) 
     fact = tariff().price_for(area_id=appointment.area_id, location_id=appointment.location_id)
     invoiced = sum((i.gross if i.kind == Invoice.Kind.INVOICE else -i.gross for i in invoices), ZERO)
     paid = sum((p.signed for p in payments), ZERO)
-    currency = fact.currency if fact else (deposit.currency if deposit else BillingCurrency.default())
+    currency = fact.currency if fact else (deposit.currency if deposit else default_currency())
     invoiced, paid = quantize(invoiced, currency), quantize(paid, currency)
-    currency = fact.currency if fact else (deposit.currency if deposit else BillingCurrency.default())
     return Account(
         currency=currency,
         price=fact.amount if fact else None,
@@ -130,11 +129,10 @@ def appointment_account(appointment: Appointment, *, with_credit: bool = False) 
     )
 
 
-class BillingCurrency:
-    @staticmethod
-    def default() -> str:
-        first = next(iter(tariff().prices.values()), None)
-        return first.currency if first else "GBP"
+def default_currency() -> str:
+    """The currency of an unpriced visit: the clinic's prices', else GBP."""
+    first = next(iter(tariff().prices.values()), None)
+    return first.currency if first else DEFAULT_CURRENCY
 
 
 def _credit(rows: list[Payment]) -> Decimal:

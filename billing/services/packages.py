@@ -15,7 +15,7 @@ from billing.models import BillingSettings, Invoice, Package
 from billing.selectors import tariff
 from billing.services.invoices import credit_note_part_issue, invoice_issue
 from billing.services.payments import payment_refund, refund_method
-from bookings.models import Appointment
+from bookings.models import Appointment, Course
 from clinic.audit import audit_record
 
 
@@ -129,3 +129,8 @@ def package_cancel(*, package: Package, by: Any, now: datetime) -> Package:
             details={"refund": str(refund), "sessions_used": package.sessions_used},
         )
     return package
+
+
+def package_close_with_course(*, course: Course, by: Any, now: datetime) -> Package | None:
+    package = Package.objects.filter(course=course, status=Package.Status.ACTIVE).first()
+    return package_cancel(package=package, by=by, now=now) if package is not None else None

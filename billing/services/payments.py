@@ -30,7 +30,8 @@ def payment_take(
     *, appointment: Appointment, amount: Decimal, method: str, by: Any, now: datetime, reference: str = ""
 ) -> Payment:
     """Record a payment against what the appointment owes (part payments allowed, never more)."""
-    if method not in Payment.Method.values:
+    # Online payments are recorded from the provider's events (billing/services/online.py) only.
+    if method not in Payment.Method.values or method == Payment.Method.ONLINE:
         raise ValidationError({"method": "Choose card, cash, bank transfer or credit."})
     with transaction.atomic():
         # One till at a time per appointment: two payments cannot both fit under what is owed.

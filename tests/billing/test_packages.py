@@ -102,3 +102,16 @@ def test_reception_sells_and_the_patient_sees_the_balance(first_session, priced,
     client.force_login(priced.patient.user)
     mine = client.get("/me/appointments/").content.decode()
     assert f"{package.sessions_paid} sessions paid, 0 used, {package.sessions_paid} left" in mine
+
+
+def test_a_course_that_ends_by_cancellation_refunds_its_package(first_session, reception):
+    from bookings.appointments.services import appointment_cancel
+
+    package = package_buy(appointment=first_session, by=reception, now=timezone.now())
+    payment_take(appointment=first_session, amount=package.price, method="cash", by=reception, now=timezone.now())
+    appointment_cancel(appointment=first_session, by=reception, reason="Moving abroad")  # its only booked session
+    first_session.course.refresh_from_db()
+    assert first_session.course.status == "cancelled"
+    assert Package.objects.get().status == "cancelled"
+    assert Payment.objects.get(kind="refund").amount == package.price  # nothing used: all of it back
+    assert Invoice.objects.get(kind="credit_note").gross == package.price

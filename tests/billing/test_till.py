@@ -163,3 +163,9 @@ def test_reception_issues_a_receipt_for_each_payment_and_the_patient_sees_it(boo
     assert client.get(f"/receipts/{payment.pk}/").status_code == 404
     client.force_login(deposit_rule.practitioner.user)
     assert client.get(f"/receipts/{payment.pk}/").status_code == 404
+
+
+def test_reception_cannot_record_an_online_payment_by_hand(booked, reception, client):
+    client.force_login(reception)
+    answer = client.post(f"/staff/diary/appointments/{booked.pk}/payments/", {"amount": "30.00", "method": "online"})
+    assert answer.status_code == 400 and not Payment.objects.exists()

@@ -14,7 +14,11 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
     amount = forms.DecimalField(
         label="Amount", min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), decimal_places=2, max_digits=10
     )
-    method = forms.ChoiceField(label="Method", choices=Payment.Method.choices, initial=Payment.Method.CARD)
+    method = forms.ChoiceField(
+        label="Method",
+        choices=[(v, label) for v, label in Payment.Method.choices if v != Payment.Method.ONLINE],
+        initial=Payment.Method.CARD,
+    )
     reference = forms.CharField(label="Reference (optional)", required=False, max_length=100)
 
 
