@@ -64,6 +64,16 @@ def treatment_prices(request: HttpRequest, *, treatment: Any) -> str:
     )
 
 
+def area_prices_line(request: HttpRequest, *, treatment: Any) -> str:
+    """The booking flow's first step: each area's price beside the choice (no query: the tariff)."""
+    rates = tariff()
+    priced = [(area, rates.price_for(area_id=area.pk, location_id=None)) for area in treatment.areas.all()]
+    priced = [(area, fact) for area, fact in priced if fact is not None]
+    if not priced:
+        return ""
+    return render_to_string("billing/_area_prices.html", {"priced": priced}, request=request)
+
+
 def review_money(request: HttpRequest, *, held: Any, patient: Any = None) -> str:
     fact = tariff().price_for(area_id=held.area.pk, location_id=held.location.pk)
     deposit = Decimal(0) if held.move else deposit_quote(treatment_id=held.treatment.pk, fact=fact)
@@ -180,6 +190,7 @@ def pay_url(deposit: Deposit, online: bool) -> str | None:
 
 def register() -> None:
     block_register("treatments.detail", treatment_prices)
+    block_register("bookings.book_area", area_prices_line)
     block_register("bookings.review", review_money)
     block_register("bookings.confirmed", confirmed_money)
     block_register("bookings.confirmation_email_text", confirmation_email("billing/email_deposit.txt"))

@@ -6,7 +6,7 @@ extensions.py), an API serializer asks `extension_fact("bookings.deposit", None,
 The upper app registers what fills the slot from its AppConfig.ready(), as photos registers its
 key rotation in clinic/rotation.py. An empty slot renders nothing and answers the default.
 
-Slots in use: "treatments.detail" (treatment), "bookings.review" (held, patient),
+Slots in use: "treatments.detail" (treatment), "bookings.book_area" (treatment), "bookings.review" (held, patient),
 "bookings.confirmed" (appointment), "bookings.confirmation_email_text" and "_html" (appointment;
 the request is None: rendered at send time), "bookings.diary.appointment" (appointment),
 "bookings.my_appointments" (patient); facts "treatments.area_prices" (treatments) and

@@ -120,3 +120,8 @@ def test_a_staff_booking_answer_has_no_deposit(priced, reception, client):
     )
     client.force_login(priced.patient.user)
     assert client.get(f"/api/appointments/{appointment.pk}/").json()["deposit"] is None
+
+
+def test_the_first_booking_step_shows_each_areas_price(priced, client):
+    html = client.get(f"/book/{priced.treatment.slug}/").content.decode()
+    assert "Price per session, VAT included: face £120.00." in html
