@@ -31,6 +31,7 @@ migrate: install
 # Web server, Celery worker and Celery beat under one supervisor: one Ctrl-C stops all three.
 run: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_billing_demo
 	@echo ""
 	@echo "Meso Clinic is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo ""

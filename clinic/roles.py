@@ -31,7 +31,7 @@ STAFF_ROLES = frozenset({Role.RECEPTION, Role.PRACTITIONER, Role.MANAGER})
 # Managers also see staff's two-factor devices, so they can remove a lost one (its owner then
 # enrols again at the next sign-in).
 ADMIN_APPS_BY_ROLE: dict[Role, tuple[str, ...]] = {
-    Role.MANAGER: ("clinic", "treatments", "intake", "bookings", "otp_totp", "otp_static"),
+    Role.MANAGER: ("clinic", "treatments", "intake", "bookings", "billing", "otp_totp", "otp_static"),
 }
 TWO_FACTOR_APPS = ("otp_totp", "otp_static")
 

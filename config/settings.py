@@ -52,6 +52,9 @@ CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "020 7946 0000")
 # wins where one is known: clinic/phones.py); stored as E.164.
 PHONENUMBER_DEFAULT_REGION = os.environ.get("CLINIC_PHONE_REGION", "GB")
 CLINIC_BASE_URL = os.environ.get("CLINIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Online payment (billing/providers/stripe.py): off unless both keys are set.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # The clinic's policy for every course: each treatment's protocol must stay inside these.
 # How long an emailed "set up your online account" link works (phone and walk-in patients).
 CLINIC_INVITE_DAYS = env_int("CLINIC_INVITE_DAYS", 14)
@@ -87,6 +90,7 @@ INSTALLED_APPS = [
     "bookings",
     "photos",
     "waitlist",
+    "billing",
     "privacy",
     "reports",
 ]

@@ -9,6 +9,7 @@ api_patterns = [
     path("", include("bookings.api.urls")),
     path("", include("intake.api.urls")),
     path("", include("waitlist.api.urls")),
+    path("", include("billing.api.urls")),
     path("", include("clinic.schema_urls")),
 ]
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("photos.web.urls")),
     path("", include("waitlist.web.patient.urls")),
     path("", include("waitlist.web.reception.urls")),
+    path("", include("billing.web.urls")),
     path("", include("privacy.urls")),
     path("", include("reports.web.manager.urls")),
     path("", include("clinic.accounts.urls")),

@@ -137,6 +137,8 @@ def readable_export(data: dict[str, Any], patient: Patient) -> dict[str, Any]:
     out["photos"] = [
         {**times(p, "uploaded_at"), "view": LABELS["view"].get(p["view"], p["view"])} for p in data["photos"]
     ]
+    out["invoices"] = [times(i, "issued_at") for i in data["invoices"]]
+    out["payments"] = [times(p, "taken_at") for p in data["payments"]]
     out["notifications"] = [
         {
             **times(n, "due_at", "sent_at"),

@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from billing import privacy as billing_part
 from bookings import privacy as bookings_part
 from clinic import privacy as clinic_part
 from clinic.audit import audit_record
@@ -43,6 +44,9 @@ SECTIONS = (
     "photo_consents",
     "photos",
     "waitlist_entries",
+    "invoices",
+    "payments",
+    "deposits",
     "calendar_feed",
     "notifications",
     "audit_events",
@@ -57,6 +61,7 @@ def patient_export(*, patient: Patient, by: Any) -> dict[str, Any]:
         **intake_part.patient_export_part(patient),
         **photos_part.patient_export_part(patient),
         **waitlist_part.patient_export_part(patient),
+        **billing_part.patient_export_part(patient),
     }
     data = {"exported_at": timezone.now().isoformat(), **{name: parts[name] for name in SECTIONS}}
     audit_record(actor=by, action="patient.export", obj=patient, patient=patient)
@@ -76,6 +81,8 @@ def patient_erase(*, patient: Patient, by: Any, now: datetime) -> None:
         bookings_part.patient_erase_part(patient, by=by, now=now)
         # Photos are deleted, not kept: a picture of a face identifies whatever the name says.
         photos_part.patient_erase_part(patient, by=by)
+        # Invoices are kept (VAT records); only what reception typed against payments goes.
+        billing_part.patient_erase_part(patient)
         intake_part.patient_erase_part(patient)
         clinic_part.patient_erase_part(patient)
         # Existing AuditEvent rows are never changed (the trail is append-only). They need no

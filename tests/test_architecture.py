@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "clinic", "treatments", "intake", "bookings", "photos", "privacy", "reports", "waitlist")
+APPS = ("config", "clinic", "treatments", "intake", "bookings", "photos", "billing", "waitlist", "privacy", "reports")
 MAX_MODULE_LINES = 400
 MAX_VIEW_LINES = 45
 

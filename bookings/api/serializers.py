@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.models import Appointment, Course
 from clinic.access import locations_for_staff
 from clinic.api_fields import AwareDateTimeField, DateField, TextField
+from clinic.extensions import extension_fact
 from clinic.models import Location, Patient, Practitioner
 from clinic.roles import Role, has_role, is_staff_member
 from treatments.models import Area, Treatment
@@ -150,6 +152,13 @@ class StatusSerializer(serializers.Serializer):
     reason = TextField(required=False, allow_blank=True, default="", max_length=300)
 
 
+class DepositSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    payment_url = serializers.URLField(allow_null=True)
+
+
 class AppointmentSerializer(serializers.ModelSerializer):
     # The statuses an appointment moves between: a waitlist hold is never one the API shows.
     status = serializers.ChoiceField(choices=Appointment.Status.choices, read_only=True)
@@ -161,6 +170,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     course = serializers.SerializerMethodField()
     intake = serializers.SerializerMethodField()
+    deposit = serializers.SerializerMethodField()
 
     class Meta:
         model = Appointment
@@ -180,6 +190,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "course",
             "session_number",
             "intake",
+            "deposit",
         ]
         read_only_fields = fields
 
@@ -190,6 +201,15 @@ class AppointmentSerializer(serializers.ModelSerializer):
     def get_intake(self, obj: Appointment) -> int | None:
         """The course's questionnaire (GET /api/intakes/{id}/): a booking that starts a course opens it."""
         return obj.course.intake_id if obj.course_id else None
+
+    @extend_schema_field(DepositSerializer(allow_null=True))
+    def get_deposit(self, obj: Appointment) -> dict[str, Any] | None:
+        """The deposit the booking asks for (an app above bookings answers: clinic/extensions.py);
+        null when none. A list reads them all at once (the view passes them in the context)."""
+        deposits = self.context.get("deposits")
+        if deposits is None:
+            deposits = extension_fact("bookings.deposits", {}, appointments=[obj])
+        return deposits.get(obj.pk)
 
 
 class CourseSessionSerializer(serializers.ModelSerializer):

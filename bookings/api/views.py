@@ -38,6 +38,7 @@ from bookings.appointments.access import (
     patient_for_booking,
 )
 from bookings.diary.loading import availability_search
+from clinic.extensions import extension_fact
 from clinic.idempotency import idempotent
 from clinic.models import Location, Practitioner
 from clinic.roles import is_staff_member
@@ -121,7 +122,9 @@ class AppointmentListCreateView(APIView):
             appointments = appointments.filter(start__gte=timezone.now() - timedelta(days=1))
         if end := query.validated_data.get("end"):
             appointments = appointments.filter(start__date__lte=end)
-        return Response(AppointmentSerializer(appointments[:500], many=True).data)
+        rows = list(appointments[:500])
+        deposits = extension_fact("bookings.deposits", {}, appointments=rows)
+        return Response(AppointmentSerializer(rows, many=True, context={"deposits": deposits}).data)
 
     @extend_schema(
         request=AppointmentCreateSerializer,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["text", "int", "percent", "hours", "days"]
+Kind = Literal["text", "int", "percent", "hours", "days", "money"]
 ChartKind = Literal["bar", "stacked", "line", "hbar", "heatmap", "none"]
 
 
@@ -55,6 +55,8 @@ def cell_text(value: Any, kind: Kind, *, for_csv: bool = False) -> str:
         return f"{100 * value:.1f}" if for_csv else f"{100 * value:.1f} %"
     if kind == "hours":
         return f"{value:.1f}" if for_csv else f"{value:.1f} h"
+    if kind == "money":
+        return f"{value:.2f}"
     if kind == "days":
         return f"{value:.1f}" if for_csv else f"{value:.1f} days"
     return str(value)

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from billing.selectors import tariff
 from bookings.appointments.errors import SlotUnavailable
 from bookings.appointments.services import appointment_book
 from bookings.models import Appointment, BookingRules, MessageSettings
@@ -44,9 +45,11 @@ def statements(captured):
 
 @pytest.fixture(autouse=True)
 def settings_rows(db):
-    # The clinic's settings rows are made on first use and then come from the cache.
+    # The clinic's settings rows are made on first use and then come from the cache; so does
+    # billing's tariff (prices and deposit rules), which its receiver of appointment_booked reads.
     BookingRules.current()
     MessageSettings.current()
+    tariff()
 
 
 def test_a_first_booking_runs_at_most_15_statements_and_2_savepoints(clinic):

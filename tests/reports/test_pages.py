@@ -155,7 +155,7 @@ def test_the_managers_navigation_links_the_reports(client, diary):
     assert 'href="/staff/reports/"' not in client.get("/staff/").content.decode()
 
 
-def test_it_says_money_is_not_there_yet_and_links_the_waiting_list(manager_client):
+def test_it_lists_the_money_and_waiting_list_reports_without_a_placeholder(manager_client):
     page = manager_client.get("/staff/reports/").content.decode()
-    assert "appear once payments are taken" in page
-    assert 'href="/staff/reports/waitlist/' in page
+    assert 'href="/staff/reports/waitlist/' in page and 'href="/staff/reports/money/' in page
+    assert "appear once" not in page

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
+from billing.domain.money import Line
+from billing.models import Payment
+from billing.services.invoices import invoice_issue
 from bookings.appointments.services import appointment_book
 from bookings.messages.feeds import calendar_feed_create
 from bookings.models import TimeOff
@@ -73,6 +77,14 @@ def world(clinic, reception, settings, tmp_path):  # noqa: F811 - the fixtures i
     PhotoSettings.objects.update_or_create(pk=1, defaults={"patients_may_view": True})
     photo = add_photo(session.appointment)
     waitlist_entry, waitlist_offer = offered(clinic, patient_a)  # patient A waits and is offered a time
+    invoice = invoice_issue(
+        location=clinic.location,
+        patient=patient_a,
+        lines=[Line("Session", 1, Decimal("120.00"), Decimal("0.20"))],
+        currency="GBP",
+        by=reception,
+        now=NOW,
+    )
     ids = {
         "waitlist_entry": waitlist_entry.pk,
         "waitlist_offer": offer_token(waitlist_offer),
@@ -83,6 +95,17 @@ def world(clinic, reception, settings, tmp_path):  # noqa: F811 - the fixtures i
         "practitioner": clinic.practitioner.pk,
         "course": appointment.course_id,
         "photo": photo.pk,
+        "invoice": invoice.pk,
+        "payment": Payment.objects.create(
+            patient=patient_a,
+            location=clinic.location,
+            appointment=appointment,
+            invoice=invoice,
+            method="card",
+            amount=Decimal("50.00"),
+            currency="GBP",
+            taken_at=NOW,
+        ).pk,
         "intake": intake.pk,
         "draft_intake": draft.pk,
         "feed_token": calendar_feed_create(patient=patient_a, by=patient_a.user).token,

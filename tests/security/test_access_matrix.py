@@ -47,7 +47,7 @@ EXPECTED = {
     "reports": ("/staff/reports/", row(302, 404, 404, 404, 404, 404, 200)),
     **{
         f"report-{slug}": (f"/staff/reports/{slug}/", row(302, 404, 404, 404, 404, 404, 200))
-        for slug in ("utilisation", "attendance", "patients", "screening", "courses", "messages", "waitlist")
+        for slug in ("utilisation", "attendance", "patients", "screening", "courses", "messages", "waitlist", "money")
     },
     "recall-list": ("/staff/recalls/", row(302, 404, 404, 200, 200, 404, 200)),
     "diary-day": ("/staff/diary/{location}/", row(302, 404, 404, 404, 200, 200, 200)),
@@ -181,6 +181,22 @@ EXPECTED = {
     "api-waitlist": ("/api/waitlist/", row(401, 200, 200, 403, 403, 403, 403)),
     "api-waitlist-entry": ("/api/waitlist/{waitlist_entry}/", row(401, 200, 404, 403, 403, 403, 403)),
     "api-waitlist-accept": ("/api/waitlist/{waitlist_entry}/accept/", row(401, 405, 405, 403, 403, 403, 403)),
+    # Money: a patient's own invoices; reception and managers at their locations; practitioners none.
+    "invoice": ("/invoices/{invoice}/", row(302, 200, 404, 404, 200, 404, 200)),
+    "invoice-pdf": ("/invoices/{invoice}/invoice.pdf", row(302, 200, 404, 404, 200, 404, 200)),
+    "receipt": ("/receipts/{payment}/", row(302, 200, 404, 404, 200, 404, 200)),
+    "my-invoices": ("/me/invoices/", row(302, 200, 200, 404, 404, 404, 404)),
+    "till-pay": ("/staff/diary/appointments/{appointment}/payments/", row(302, 404, 404, 405, 405, 404, 405)),
+    "till-package": ("/staff/diary/appointments/{appointment}/package/", row(302, 404, 404, 405, 405, 404, 405)),
+    "till-waive": ("/staff/diary/appointments/{appointment}/waive/", row(302, 404, 404, 405, 405, 404, 405)),
+    "takings": ("/staff/takings/{location}/", row(302, 404, 404, 404, 200, 404, 200)),
+    # Online payment is off here (no Stripe keys): paying online is a 404 for everyone signed in,
+    # the webhook is POST-only (tests/billing/test_online.py signs its POSTs).
+    "deposit-pay": ("/me/deposits/{appointment}/pay/", row(302, 404, 404, 404, 404, 404, 404)),
+    "package-pay": ("/me/courses/{course}/package/pay/", row(302, 405, 405, 404, 404, 404, 404)),  # POST only
+    "stripe-webhook": ("/billing/stripe/webhook/", same(405)),
+    "api-invoices": ("/api/invoices/", row(401, 200, 200, 200, 200, 200, 200)),  # each their own or none
+    "api-invoice": ("/api/invoices/{invoice}/", row(401, 200, 404, 404, 200, 404, 200)),
     "api-schema": ("/api/schema/", same(200)),
     "api-docs": ("/api/docs/", same(200)),
 }

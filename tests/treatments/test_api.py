@@ -5,10 +5,13 @@ import re
 import pytest
 import yaml
 
+from billing.selectors import tariff
+
 pytestmark = pytest.mark.django_db
 
 
 def test_treatments_endpoint_follows_the_contract(client, django_assert_max_num_queries):
+    tariff()  # the prices (billing) are memoised like the settings rows: read once per process
     with django_assert_max_num_queries(2):
         response = client.get("/api/treatments/")
     assert response.status_code == 200
@@ -19,7 +22,10 @@ def test_treatments_endpoint_follows_the_contract(client, django_assert_max_num_
     assert fat["sessions"] == {"min": 4, "default": 4, "max": 6}
     assert fat["interval_days"] == {"min": 28, "default": 28, "max": 56}
     assert fat["maintenance_every_days"] is None
-    assert {"slug": "submental", "name": "Under the chin", "minutes": 30} in fat["areas"]
+    # Prices come from billing (tests/billing/test_pages_and_api.py); none set here.
+    assert {"slug": "submental", "name": "Under the chin", "minutes": 30, "price": None, "location_prices": []} in fat[
+        "areas"
+    ]
 
 
 def test_treatments_endpoint_is_read_only(client):

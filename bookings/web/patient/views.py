@@ -54,7 +54,13 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bookings/my_appointments.html",
-        {"upcoming": upcoming, "past": past, "courses": progress, "cutoff_hours": int(cutoff.total_seconds() // 3600)},
+        {
+            "patient": patient,
+            "upcoming": upcoming,
+            "past": past,
+            "courses": progress,
+            "cutoff_hours": int(cutoff.total_seconds() // 3600),
+        },
     )
 
 

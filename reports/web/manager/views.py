@@ -13,6 +13,7 @@ from reports.exports import report_csv
 from reports.selectors.attendance import attendance_report
 from reports.selectors.courses import courses_report
 from reports.selectors.messages import messages_report
+from reports.selectors.money import money_report
 from reports.selectors.patients import patients_report
 from reports.selectors.screening import screening_report
 from reports.selectors.utilisation import utilisation_report
@@ -48,6 +49,7 @@ REPORTS = {
         "Offers sent, accepted and expired; freed times refilled and the median time to rebooking.",
         waitlist_report,
     ),
+    "money": ("Money", "Revenue by treatment, takings by method, deposits kept, packages sold.", money_report),
 }
 
 
