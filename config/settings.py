@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.beat import beat_schedule
 from config.env import database_tune, env_bool, env_int, env_list, field_encryption_keys, photo_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -285,40 +286,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Sweeps over rows, so nothing depends on a broker message queued at the time of the change
-# surviving; a run queued while no worker is free expires rather than piling up. The outbox is
-# swept every OUTBOX_DISPATCH_EVERY seconds: one run sends for up to 45 s, so two workers overlap
-# and share the load (SKIP LOCKED), and a broker that comes back is followed within seconds.
+# The sweeps (config/beat.py); the outbox's every OUTBOX_DISPATCH_EVERY seconds.
 OUTBOX_DISPATCH_EVERY = env_int("OUTBOX_DISPATCH_EVERY", 15)
-CELERY_BEAT_SCHEDULE: dict = {
-    "dispatch-outbox": {
-        "task": "clinic.tasks.dispatch_outbox",
-        "schedule": float(OUTBOX_DISPATCH_EVERY),
-        "options": {"expires": max(OUTBOX_DISPATCH_EVERY - 1, 1)},
-    },
-    "schedule-pending-courses": {
-        "task": "bookings.tasks.schedule_pending_courses",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "photos-thumbnails": {
-        "task": "photos.tasks.make_missing_thumbnails",
-        "schedule": 300.0,
-        "options": {"expires": 280},
-    },
-    "photos-purge-withdrawn": {
-        "task": "photos.tasks.purge_withdrawn_photos",
-        "schedule": 3600.0,
-        "options": {"expires": 3000},
-    },
-    # Expired waitlist offers cascade to the next match; freed slots whose task was lost are offered.
-    "waitlist-sweep": {"task": "waitlist.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
-    "purge-idempotency-keys": {
-        "task": "clinic.tasks.purge_idempotency_keys",
-        "schedule": 3600.0,
-        "options": {"expires": 3000},
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(outbox_every=OUTBOX_DISPATCH_EVERY)
 # A message due now (a confirmation) is dispatched straight after its commit instead of at the
 # next beat tick. The tests switch it off except where they test it (tests/conftest.py).
 OUTBOX_DISPATCH_AFTER_COMMIT = env_bool("OUTBOX_DISPATCH_AFTER_COMMIT", True)

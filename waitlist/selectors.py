@@ -36,6 +36,12 @@ def entries_of(patient: Patient) -> list[Entry]:
     return list(_with_offers(Entry.objects.filter(patient=patient).order_by("-created_at")))
 
 
+def open_entries_of(patient: Patient) -> list[Entry]:
+    """The entries still waiting or offered, soonest need first (My appointments)."""
+    rows = Entry.objects.filter(patient=patient, status__in=Entry.OPEN_STATUSES)
+    return list(_with_offers(rows).order_by("earliest", "pk"))
+
+
 def entries_at(location: Location) -> list[Entry]:
     """Reception's list: the open entries, longest waiting first."""
     rows = Entry.objects.filter(location=location, status__in=Entry.OPEN_STATUSES).select_related("patient")

@@ -12,6 +12,7 @@ from tests.bookings.conftest import NOW, make_patient
 from tests.waitlist.conftest import join, offered
 from waitlist.links import offer_token
 from waitlist.models import Entry, Offer
+from waitlist.services import entry_leave
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -108,3 +109,23 @@ def test_a_forged_or_someone_elses_link_is_404(client, clinic):
     client.force_login(make_patient().user)
     assert client.get(f"/waitlist/offers/{offer_token(offer)}/").status_code == 404
     assert client.get(f"/waitlist/offers/{offer.pk}:forged/").status_code == 404
+
+
+def test_my_appointments_shows_what_the_patient_waits_for_and_an_offer_kept_for_them(client, clinic):
+    waiting = join(clinic)
+    entry, _ = offered(clinic, make_patient())
+    left = join(clinic, patient=entry.patient)
+    entry_leave(entry=left, by=entry.patient.user, now=NOW)
+    client.force_login(entry.patient.user)
+    page = client.get("/me/appointments/").content.decode()
+    assert page.count("data-waitlist-entry") == 1  # their open entry; not the one they left
+    assert "A time is kept for you" in page and "at 10:00" in page
+    assert f'action="/me/waitlist/{entry.pk}/leave/"' in page
+    assert f"/me/waitlist/{waiting.pk}/" not in page  # nobody else's
+    assert 'href="/me/waitlist/"' in page
+
+
+def test_my_appointments_says_when_the_patient_waits_for_nothing(client, clinic):
+    client.force_login(make_patient().user)
+    page = client.get("/me/appointments/").content.decode()
+    assert "You are not on the waiting list." in page and 'href="/me/waitlist/"' in page
