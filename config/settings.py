@@ -290,17 +290,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # swept every OUTBOX_DISPATCH_EVERY seconds: one run sends for up to 45 s, so two workers overlap
 # and share the load (SKIP LOCKED), and a broker that comes back is followed within seconds.
 OUTBOX_DISPATCH_EVERY = env_int("OUTBOX_DISPATCH_EVERY", 15)
+EVERY_MINUTE = {"schedule": 60.0, "options": {"expires": 55}}
 CELERY_BEAT_SCHEDULE: dict = {
     "dispatch-outbox": {
         "task": "clinic.tasks.dispatch_outbox",
         "schedule": float(OUTBOX_DISPATCH_EVERY),
         "options": {"expires": max(OUTBOX_DISPATCH_EVERY - 1, 1)},
     },
-    "schedule-pending-courses": {
-        "task": "bookings.tasks.schedule_pending_courses",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
+    "schedule-pending-courses": {"task": "bookings.tasks.schedule_pending_courses", **EVERY_MINUTE},
     "photos-thumbnails": {
         "task": "photos.tasks.make_missing_thumbnails",
         "schedule": 300.0,
@@ -311,8 +308,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
-    # Expired waitlist offers cascade to the next match; freed slots whose task was lost are offered.
-    "waitlist-sweep": {"task": "waitlist.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # For lost tasks: expired waitlist offers cascade, freed slots are offered, online refunds are sent.
+    "waitlist-sweep": {"task": "waitlist.tasks.sweep", **EVERY_MINUTE},
+    "billing-refunds-sweep": {"task": "billing.tasks.sweep_refunds", **EVERY_MINUTE},
     "purge-idempotency-keys": {
         "task": "clinic.tasks.purge_idempotency_keys",
         "schedule": 3600.0,
