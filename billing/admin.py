@@ -1,6 +1,7 @@
 """A clinic manager edits prices, VAT rates, deposit rules, the billing settings and each
 location's details for invoices here. Invoices and payments are listed, never edited: the
-services write them and nothing changes them after issue."""
+services write them and nothing changes them after issue. Online refunds' requests to the
+provider are listed too: a dead one was never sent and needs a manager."""
 
 from django.contrib import admin
 
@@ -13,6 +14,7 @@ from billing.models import (
     Payment,
     Price,
     ProviderEvent,
+    RefundRequest,
     VatRate,
 )
 from clinic.admin_site.base import ReadOnlyAdmin, SingleRowAdmin
@@ -75,3 +77,22 @@ class ProviderEventAdmin(ReadOnlyAdmin):
     list_display = ("event_id", "type", "about", "received_at", "processed_at")
     list_filter = ("type",)
     date_hierarchy = "received_at"
+
+
+@admin.register(RefundRequest)
+class RefundRequestAdmin(ReadOnlyAdmin):
+    """Online refunds on their way to the provider: a dead one was not sent (see its error) and
+    the patient has not had the money back; pending ones are retried by the sweep."""
+
+    list_display = (
+        "refund_id",
+        "status",
+        "attempts",
+        "created_at",
+        "next_try_at",
+        "sent_at",
+        "provider_ref",
+        "last_error",
+    )
+    list_filter = ("status",)
+    date_hierarchy = "created_at"

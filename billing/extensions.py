@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.domain.fees import deposit_amount
 from billing.domain.packages import package_price
@@ -22,6 +23,7 @@ from billing.selectors import (
     billing_settings,
     package_quote_for,
     patient_credit,
+    refund_not_sent,
     tariff,
 )
 from clinic.extensions import block_register, fact_register
@@ -121,6 +123,7 @@ def till(request: HttpRequest, *, appointment: Any, user: Any = None) -> str:
         "methods": [(v, label) for v, label in Payment.Method.choices if v != Payment.Method.ONLINE],
         "package": package_of(appointment),
         "package_quote": package_quote(appointment),
+        "refund_not_sent": refund_not_sent(appointment, now=timezone.now()),
     }
     return render_to_string("billing/_till.html", context, request=request)
 

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db.models import Q, Sum
 
 from billing.domain.money import DEFAULT_CURRENCY, ZERO, quantize
-from billing.models import BillingSettings, Deposit, DepositRule, Invoice, Package, Payment, Price
+from billing.models import BillingSettings, Deposit, DepositRule, Invoice, Package, Payment, Price, RefundRequest
 from bookings.models import Appointment, Course
 from clinic.models import SETTINGS_MEMO_SECONDS, Location, Patient
 from clinic.models import _settings_memo as memo  # the settings rows' memo, cleared with them
@@ -216,3 +216,16 @@ def package_quote_for(course: Course, *, from_session: int | None = None) -> Pac
     discount = BillingSettings.current().package_discount_percent
     price = package_price(per_session=fact.amount, sessions=sessions, discount_percent=discount, currency=fact.currency)
     return PackageQuote(sessions=sessions, price=price, currency=fact.currency, discount=discount)
+
+
+# A refund normally reaches the provider within seconds; one still pending after this long (its
+# task lost and the sweep failing too, or online payment switched off) is worth a person's look.
+REFUND_OVERDUE_AFTER = timedelta(minutes=10)
+
+
+def refund_not_sent(appointment: Any, *, now: datetime) -> bool:
+    """Has an online refund of this visit been given up, or waited too long, on its way out?"""
+    stuck = Q(status=RefundRequest.Status.DEAD) | Q(
+        status=RefundRequest.Status.PENDING, created_at__lt=now - REFUND_OVERDUE_AFTER
+    )
+    return RefundRequest.objects.filter(stuck, refund__appointment_id=appointment.pk).exists()

@@ -21,7 +21,8 @@ def beat_schedule(*, outbox_every: int) -> dict:
         "schedule-pending-courses": _every("bookings.tasks.schedule_pending_courses", 60),
         "photos-thumbnails": _every("photos.tasks.make_missing_thumbnails", 300),
         "photos-purge-withdrawn": _every("photos.tasks.purge_withdrawn_photos", 3600),
-        # Expired waitlist offers cascade to the next match; freed slots whose task was lost are offered.
+        # For lost tasks: expired waitlist offers cascade, freed slots are offered, online refunds are sent.
         "waitlist-sweep": _every("waitlist.tasks.sweep", 60),
+        "billing-refunds-sweep": _every("billing.tasks.sweep_refunds", 60),
         "purge-idempotency-keys": _every("clinic.tasks.purge_idempotency_keys", 3600),
     }

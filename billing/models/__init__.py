@@ -2,6 +2,7 @@ from billing.models.invoices import ClinicDetails, Invoice, InvoiceCounter, Invo
 from billing.models.packages import Package
 from billing.models.payments import Deposit, Payment, ProviderEvent
 from billing.models.prices import BillingSettings, DepositRule, Price, VatRate
+from billing.models.refunds import RefundRequest
 
 __all__ = [
     "BillingSettings",
@@ -15,5 +16,6 @@ __all__ = [
     "Payment",
     "Price",
     "ProviderEvent",
+    "RefundRequest",
     "VatRate",
 ]

@@ -64,6 +64,9 @@ class StripeProvider:
             payment_intent=payment_ref,
             amount=to_minor(amount, currency),
             idempotency_key=key,
+            # No retries inside the call: billing/services/refunds.py retries with backoff, and
+            # holds the request's row lock during this call, which sleeping retries would prolong.
+            max_network_retries=0,
         )
         return refund.id
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
-from billing.models import Deposit, Invoice, Package, Payment, ProviderEvent
+from billing.models import Deposit, Invoice, Package, Payment, ProviderEvent, RefundRequest
 from billing.providers.stripe import from_minor
 from billing.services.packages import package_buy
 from bookings.models import Appointment, Course
@@ -156,6 +157,9 @@ def _refunded_so_far(paid: Payment) -> Decimal:
 
 
 def online_refund_request(*, refund: Payment) -> None:
-    """A refund row of an online payment is sent to the provider after its commit (a task, safe
-    to run twice: the provider's idempotency key is the row's id)."""
+    """Ask the provider for an online refund: a pending request written in the refund row's own
+    transaction (so it cannot be lost with a task), sent after the commit by a task and, should
+    that task be lost, by the beat's sweep (billing/services/refunds.py)."""
+    now = timezone.now()
+    RefundRequest.objects.create(refund=refund, created_at=now, next_try_at=now)
     task_after_commit("billing.tasks.online_refund_send", refund.pk)

@@ -87,29 +87,32 @@ def payment_refund(
     amount = money.refundable(paid=paid, refunded=refunded, asked=amount)
     if amount <= 0:
         return None
-    payment = Payment.objects.create(
-        patient_id=appointment.patient_id,
-        location_id=appointment.location_id,
-        appointment=appointment,
-        kind=Payment.Kind.REFUND,
-        method=method,
-        amount=amount,
-        currency=payments[0].currency,
-        taken_at=now,
-        taken_by=by if getattr(by, "is_authenticated", False) else None,
-        reference=reason[:100],
-    )
-    if method == Payment.Method.ONLINE:
-        from billing.services.online import online_refund_request
+    # The refund row and its request to the provider (online) commit together or not at all; a
+    # caller's transaction (a cancellation) is that transaction, with no savepoint of its own.
+    with transaction.atomic(savepoint=False):
+        payment = Payment.objects.create(
+            patient_id=appointment.patient_id,
+            location_id=appointment.location_id,
+            appointment=appointment,
+            kind=Payment.Kind.REFUND,
+            method=method,
+            amount=amount,
+            currency=payments[0].currency,
+            taken_at=now,
+            taken_by=by if getattr(by, "is_authenticated", False) else None,
+            reference=reason[:100],
+        )
+        if method == Payment.Method.ONLINE:
+            from billing.services.online import online_refund_request
 
-        online_refund_request(refund=payment)
-    audit_record(
-        actor=by,
-        action="payment.refund",
-        obj=payment,
-        patient=appointment.patient,
-        details={"amount": str(amount), "method": method},
-    )
+            online_refund_request(refund=payment)
+        audit_record(
+            actor=by,
+            action="payment.refund",
+            obj=payment,
+            patient=appointment.patient,
+            details={"amount": str(amount), "method": method},
+        )
     return payment
 
 

@@ -12,7 +12,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # iPhones save HEIC unless "Most compatible" is chosen in the camera settings: read it like any
 # other photo with pillow-heif (pinned; its wheels bundle libheif). Where it cannot be installed
@@ -119,6 +119,9 @@ def _open_checked(data: bytes, limits: Limits) -> tuple[Image.Image, str]:
         raise _bomb(width, height)
     # verify() leaves the image unusable: open it again to decode, now that its size is known safe.
     image = Image.open(io.BytesIO(data))
+    # A process-wide switch any library may flip (WeasyPrint does, on import): with it on, Pillow
+    # fills a truncated file's missing pixels with grey and the damaged photo would be kept.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.load()
     except (OSError, ValueError, SyntaxError) as exc:

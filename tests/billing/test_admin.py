@@ -1,5 +1,5 @@
 """A clinic manager edits prices, VAT rates, deposit rules, billing settings and clinic details in
-the admin; invoices, payments, packages and provider events are listed, never edited."""
+the admin; invoices, payments, packages, provider events and online refunds' requests are listed, never edited."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 EDITABLE = ["vatrate", "price", "depositrule", "billingsettings", "clinicdetails"]
-LISTED_ONLY = ["invoice", "payment", "package", "providerevent"]
+LISTED_ONLY = ["invoice", "payment", "package", "providerevent", "refundrequest"]
 
 
 @pytest.fixture

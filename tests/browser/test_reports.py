@@ -43,7 +43,9 @@ def test_a_manager_reads_the_dashboard(page: Page, booking_clinic, page_problems
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
-    expect(page.get_by_text("appear once the waiting list is in use")).to_be_visible()
+    reports = page.get_by_role("navigation", name="Reports")
+    expect(reports.get_by_role("link", name="Waiting list")).to_be_visible()
+    expect(reports.get_by_role("link", name="Money")).to_be_visible()
     audit.check("reports")
 
     page.get_by_role("navigation", name="Reports").get_by_role("link", name="No-shows and late cancellations").click()

@@ -166,4 +166,5 @@ def test_beat_runs_the_sweeps_that_make_after_commit_work_safe_to_lose():
         "photos.tasks.make_missing_thumbnails": 300.0,
         "photos.tasks.purge_withdrawn_photos": 3600.0,
         "waitlist.tasks.sweep": 60.0,
+        "billing.tasks.sweep_refunds": 60.0,
     }

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from PIL import ExifTags
+from PIL import ExifTags, ImageFile
 
 from bookings.models import Appointment
 from clinic.models import AuditEvent
@@ -179,3 +179,14 @@ def test_it_refuses_an_area_of_another_treatment_and_an_unknown_view(client, ses
     response = client.post(url, {"image": upload(phone_jpeg()), "area": session.area_id, "view": "underneath"})
     assert response.status_code == 200 and Photo.objects.count() == 0
     assert client.post(url, {"area": session.area_id, "view": "front"}).status_code == 200  # no file
+
+
+def test_a_damaged_photo_is_refused_even_when_a_library_has_let_pillow_load_truncated_files(
+    client, session, photo_files, monkeypatch
+):
+    # WeasyPrint (invoices' PDFs) turns this on when it is imported; a photo must still be refused.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    client.force_login(session.practitioner.user)
+    response = post_photo(client, session, truncated_jpeg())
+    assert response.status_code == 200 and "This image is damaged" in response.content.decode()
+    assert Photo.objects.count() == 0 and stored_files(photo_files) == []
