@@ -3,6 +3,8 @@ became of deposits, packages sold; each counted on its location's local day."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -91,3 +93,21 @@ def test_it_counts_revenue_takings_deposits_and_packages_of_the_period(diary):
     assert "582.00 invoiced" in next(f for f in report.figures if f.slug == "revenue").summary
     paris = money_report(scope=scope_of(diary, day, chosen=diary.paris))
     assert rows_of(paris, "revenue") == [] and rows_of(paris, "takings") == []
+
+
+def test_its_csv_gives_amounts_as_plain_numbers_per_local_day(diary, client):
+    day = AUTUMN
+    first, _ = invoiced(diary, local(day, 10), "120.00")
+    paid(first, local(day, 11), "120.00", "card")
+    client.force_login(diary.manager)
+    response = client.get(
+        "/staff/reports/money/",
+        {"location": "london", "date_from": day.isoformat(), "date_to": day.isoformat(), "format": "csv"},
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[:2] == [["Report", "Money"], ["Locations", "London"]]
+    revenue = rows.index(["Revenue by treatment"])
+    assert [diary.skin.name, "GBP", "100.00", "20.00", "120.00"] in rows[revenue:]
+    takings = next(n for n, row in enumerate(rows) if row and row[0] == "Card")
+    assert rows[takings][-1] == "120.00"
