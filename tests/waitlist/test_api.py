@@ -54,12 +54,22 @@ def test_a_patient_joins_and_gets_id_and_status(clinic):
         ({"times": [{"start": "13:00", "end": "09:00"}]}, "times"),
         ({"location": "nowhere"}, "location"),
         ({"earliest": "1-01-01"}, "earliest"),
+        ({"times": [{"start": "09:00\x00", "end": "13:00"}]}, "times"),
+        ({"times": [{"start": "09:00", "end": "13:00 tomorrow"}]}, "times"),
+        ({"times": [{"start": 900, "end": "13:00"}]}, "times"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(clinic, changes, field):
     response = api(make_patient().user).post("/api/waitlist/", body(clinic, **changes), format="json")
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_the_same_weekday_twice_is_that_weekday_once(clinic):
+    patient = make_patient()
+    response = api(patient.user).post("/api/waitlist/", body(clinic, weekdays=[3, 1, 3, 1]), format="json")
+    assert response.status_code == 201
+    assert Entry.objects.get(patient=patient).weekdays == [1, 3]
 
 
 def test_the_list_and_detail_show_the_open_offer(clinic):

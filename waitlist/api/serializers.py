@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -13,10 +14,22 @@ from treatments.models import Area, Treatment
 from waitlist.models import Entry
 from waitlist.selectors import open_offer
 
+WALL_CLOCK = re.compile(r"[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?")
+
+
+class WallClockField(serializers.TimeField):
+    """HH:MM (or HH:MM:SS) and nothing else: Django's time parser reads a matching prefix, so
+    "09:00" followed by a NUL or any junk would otherwise pass as 09:00."""
+
+    def to_internal_value(self, value: Any):
+        if not isinstance(value, str) or not WALL_CLOCK.fullmatch(value):
+            self.fail("invalid", format="HH:MM")
+        return super().to_internal_value(value)
+
 
 class TimeWindowSerializer(serializers.Serializer):
-    start = serializers.TimeField(help_text="Local wall-clock time, HH:MM.")
-    end = serializers.TimeField(help_text="Local wall-clock time, HH:MM; after start.")
+    start = WallClockField(help_text="Local wall-clock time, HH:MM.")
+    end = WallClockField(help_text="Local wall-clock time, HH:MM; after start.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] <= attrs["start"]:
