@@ -30,36 +30,33 @@ def _refused(request: HttpRequest, appointment, form, title: str) -> HttpRespons
     return render(request, "billing/till_refused.html", context, status=400)
 
 
-@role_required(*TILL_ROLES)
-@require_POST
-def till_pay(request: HttpRequest, pk: int) -> HttpResponse:
+def _till_form(request: HttpRequest, pk: int, form_class, service, *, title: str, done: str) -> HttpResponse:
+    """The till's forms: the visit (404 unless the user may use its till), the form, the service."""
     appointment = get_appointment_for_till(request.user, pk)
-    form = PaymentForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            payment_take(appointment=appointment, by=request.user, now=timezone.now(), **form.cleaned_data)
+            service(appointment=appointment, by=request.user, now=timezone.now(), **form.cleaned_data)
         except ValidationError as exc:
             form.add_service_errors(exc)
     if form.errors:
-        return _refused(request, appointment, form, "Take a payment")
-    messages.success(request, "Payment recorded: its receipt is listed under Payments.")
+        return _refused(request, appointment, form, title)
+    messages.success(request, done)
     return _back(appointment)
+
+
+@role_required(*TILL_ROLES)
+@require_POST
+def till_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    done = "Payment recorded: its receipt is listed under Payments."
+    return _till_form(request, pk, PaymentForm, payment_take, title="Take a payment", done=done)
 
 
 @role_required(*TILL_ROLES)
 @require_POST
 def till_waive(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = get_appointment_for_till(request.user, pk)
-    form = WaiveForm(request.POST)
-    if form.is_valid():
-        try:
-            deposit_waive(appointment=appointment, by=request.user, now=timezone.now(), **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-    if form.errors:
-        return _refused(request, appointment, form, "Waive the fee")
-    messages.success(request, "Fee waived: a credit note is issued and the deposit goes back.")
-    return _back(appointment)
+    done = "Fee waived: a credit note is issued and the deposit goes back."
+    return _till_form(request, pk, WaiveForm, deposit_waive, title="Waive the fee", done=done)
 
 
 @role_required(*TILL_ROLES)
